@@ -1,0 +1,40 @@
+using Lyceum.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Lyceum.Modules.Schools;
+
+/// <summary>A school. One install holds several (a district); almost every record belongs to exactly one.</summary>
+public sealed class School : Entity
+{
+    public required string Name { get; set; }
+
+    /// <summary>Short unique code, e.g. "NHS".</summary>
+    public required string Code { get; set; }
+
+    /// <summary>IANA time zone, e.g. "Europe/London": every local time of the school is read in it.</summary>
+    public required string TimeZone { get; set; }
+
+    public string? Address { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Website { get; set; }
+}
+
+internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
+{
+    public void Configure(EntityTypeBuilder<School> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Code).HasMaxLength(20);
+        b.HasIndex(x => x.Code).IsUnique();
+        b.Property(x => x.TimeZone).HasMaxLength(64);
+        b.Property(x => x.Address).HasMaxLength(400);
+        b.Property(x => x.Phone).HasMaxLength(40);
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.Property(x => x.Website).HasMaxLength(400);
+    }
+}

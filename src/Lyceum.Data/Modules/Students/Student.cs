@@ -1,0 +1,78 @@
+using Lyceum.Modules.Academics;
+using Lyceum.Modules.Schools;
+using Lyceum.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Lyceum.Modules.Students;
+
+/// <summary>A student of one school. Leavers are archived (<see cref="ArchivedAt"/>), never deleted.</summary>
+public sealed class Student : Entity
+{
+    public int SchoolId { get; set; }
+
+    public School? School { get; set; }
+
+    /// <summary>Unique within the school.</summary>
+    public required string StudentNumber { get; set; }
+
+    public required string FirstName { get; set; }
+
+    public required string LastName { get; set; }
+
+    public string? PreferredName { get; set; }
+
+    public DateOnly DateOfBirth { get; set; }
+
+    public Gender Gender { get; set; }
+
+    /// <summary>National curriculum year, e.g. 7–13.</summary>
+    public int YearGroup { get; set; }
+
+    /// <summary>Registration (form) group, e.g. "10B".</summary>
+    public string? FormGroup { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Address { get; set; }
+
+    public DateOnly AdmittedOn { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
+
+    public Guid? UserId { get; set; }
+
+    public List<StudentGuardian> Guardians { get; set; } = [];
+
+    public List<Enrollment> Enrollments { get; set; } = [];
+}
+
+public enum Gender
+{
+    Unspecified,
+    Female,
+    Male,
+    Other,
+}
+
+internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
+{
+    public void Configure(EntityTypeBuilder<Student> b)
+    {
+        b.Property(x => x.StudentNumber).HasMaxLength(20);
+        b.HasIndex(x => new { x.SchoolId, x.StudentNumber }).IsUnique();
+        b.Property(x => x.FirstName).HasMaxLength(100);
+        b.Property(x => x.LastName).HasMaxLength(100);
+        b.Property(x => x.PreferredName).HasMaxLength(100);
+        b.Property(x => x.FormGroup).HasMaxLength(20);
+        b.Property(x => x.Email).HasMaxLength(254);
+        b.Property(x => x.Phone).HasMaxLength(40);
+        b.Property(x => x.Address).HasMaxLength(400);
+        b.Property(x => x.Gender).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(x => new { x.LastName, x.FirstName });
+        b.HasIndex(x => x.UserId);
+        b.HasOne(x => x.School).WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

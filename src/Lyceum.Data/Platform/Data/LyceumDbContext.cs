@@ -1,0 +1,74 @@
+using Lyceum.Modules.Academics;
+using Lyceum.Modules.Schools;
+using Lyceum.Modules.Staff;
+using Lyceum.Modules.Students;
+using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.Platform.Data;
+
+/// <summary>
+/// The one DbContext. Each module owns its <see cref="IEntityTypeConfiguration{TEntity}"/>s, found here by assembly
+/// scan; the same model runs on SQLite and PostgreSQL, each with its own migrations assembly.
+/// </summary>
+public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
+    : IdentityDbContext<LyceumUser, LyceumRole, Guid>(options)
+{
+    public DbSet<School> Schools => Set<School>();
+
+    public DbSet<AcademicYear> AcademicYears => Set<AcademicYear>();
+
+    public DbSet<Term> Terms => Set<Term>();
+
+    public DbSet<Room> Rooms => Set<Room>();
+
+    public DbSet<Period> Periods => Set<Period>();
+
+    public DbSet<Department> Departments => Set<Department>();
+
+    public DbSet<Course> Courses => Set<Course>();
+
+    public DbSet<Section> Sections => Set<Section>();
+
+    public DbSet<SectionMeeting> SectionMeetings => Set<SectionMeeting>();
+
+    public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+
+    public DbSet<StaffMember> Staff => Set<StaffMember>();
+
+    public DbSet<Student> Students => Set<Student>();
+
+    public DbSet<Guardian> Guardians => Set<Guardian>();
+
+    public DbSet<StudentGuardian> StudentGuardians => Set<StudentGuardian>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(LyceumDbContext).Assembly);
+
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(Entity).IsAssignableFrom(t.ClrType)))
+        {
+            builder.Entity(type.ClrType).Property(nameof(Entity.Version)).IsConcurrencyToken();
+        }
+
+        builder.Entity<RefreshToken>(b =>
+        {
+            b.Property(x => x.TokenHash).HasMaxLength(64);
+            b.HasIndex(x => x.TokenHash).IsUnique();
+            b.HasIndex(x => x.FamilyId);
+            b.HasOne<LyceumUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<LyceumUser>().Property(x => x.DisplayName).HasMaxLength(200);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<string>().HaveMaxLength(2000);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Lyceum.Platform.Identity;
+
+/// <summary>A sign-in account. People (staff, guardians, students) are records of their own; an account may link to one.</summary>
+public sealed class LyceumUser : IdentityUser<Guid>
+{
+    public required string DisplayName { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class LyceumRole : IdentityRole<Guid>
+{
+    public LyceumRole()
+    {
+    }
+
+    public LyceumRole(string name)
+        : base(name)
+    {
+    }
+}
+
+/// <summary>The built-in role presets of ../shared/ROADMAP.md. Roles are data; these are their seeded names.</summary>
+public static class RoleNames
+{
+    public const string Administrator = "Administrator";
+    public const string Moderator = "Moderator";
+    public const string Teacher = "Teacher";
+    public const string Tutor = "Tutor";
+    public const string Guardian = "Guardian";
+    public const string Student = "Student";
+
+    public static readonly IReadOnlyList<string> Presets = [Administrator, Moderator, Teacher, Tutor, Guardian, Student];
+}

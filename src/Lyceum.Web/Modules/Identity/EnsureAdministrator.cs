@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Lyceum.Platform.Identity;
+using Lyceum.Platform.Startup;
+using Microsoft.AspNetCore.Identity;
+
+namespace Lyceum.Modules.Identity;
+
+/// <summary><c>Lyceum:Admin:*</c>: the administrator account created on first start.</summary>
+public sealed class AdminSettings
+{
+    public const string DefaultEmail = "admin@lyceum.local";
+
+    public string? Email { get; set; }
+
+    public string? Password { get; set; }
+}
+
+/// <summary>
+/// Creates the role presets and the administrator when they are missing; changes nothing that exists. Without a
+/// configured password one is generated and printed once, on the console, when the account is created.
+/// </summary>
+public sealed partial class EnsureAdministrator(
+    IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<EnsureAdministrator> logger)
+    : IStartupTask
+{
+    private const string Alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    public string Name => "creating the administrator";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = configuration.GetSection("Lyceum:Admin").Get<AdminSettings>() ?? new AdminSettings();
+        await using var scope = scopes.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<LyceumRole>>();
+        foreach (var name in RoleNames.Presets)
+        {
+            if (!await roles.RoleExistsAsync(name))
+            {
+                Check(await roles.CreateAsync(new LyceumRole(name)), $"create role {name}");
+            }
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
+        var email = string.IsNullOrWhiteSpace(settings.Email) ? AdminSettings.DefaultEmail : settings.Email.Trim();
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            return;
+        }
+
+        var generated = string.IsNullOrEmpty(settings.Password);
+        var password = generated ? RandomNumberGenerator.GetString(Alphabet, 20) : settings.Password!;
+        var user = new LyceumUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = "Administrator",
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        Check(await users.CreateAsync(user, password), $"create the administrator {email} (Lyceum:Admin:Password)");
+        Check(await users.AddToRoleAsync(user, RoleNames.Administrator), "grant the Administrator role");
+        LogCreated(logger, email);
+
+        if (generated)
+        {
+            // Printed, not logged: log sinks keep it, and it must be seen exactly once.
+            Console.WriteLine();
+            Console.WriteLine("  ┌──────────────────────────────────────────────────────────────┐");
+            Console.WriteLine($"  │ Lyceum administrator: {email,-39}│");
+            Console.WriteLine($"  │ Password (shown once): {password,-38}│");
+            Console.WriteLine("  └──────────────────────────────────────────────────────────────┘");
+            Console.WriteLine();
+        }
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created administrator account {Email}")]
+    private static partial void LogCreated(ILogger logger, string email);
+}

@@ -1,0 +1,65 @@
+using Lyceum.Platform.Api;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+
+namespace Lyceum.Modules.Identity.IssueToken;
+
+/// <summary>E-mail and password in, a token pair out.</summary>
+public sealed record TokenRequest(string? Email, string? Password);
+
+/// <summary>
+/// Checks the credentials and issues tokens. An unknown e-mail and a wrong password get the same answer, and an
+/// unknown e-mail still costs one hash, so that responses do not reveal which accounts exist.
+/// </summary>
+public sealed class IssueTokenHandler(
+    UserManager<LyceumUser> users, LyceumDbContext db, TokenIssuer issuer, IPasswordHasher<LyceumUser> hasher)
+{
+    private static readonly LyceumUser Nobody = new() { DisplayName = "nobody" };
+    private static string? _dummyHash;
+
+    public async Task<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.Required("email", request.Email);
+        errors.MaxLength("email", request.Email, 254);
+        errors.Required("password", request.Password);
+        errors.MaxLength("password", request.Password, 256);
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var user = await users.FindByEmailAsync(request.Email!.Trim());
+        if (user is null)
+        {
+            _dummyHash ??= hasher.HashPassword(Nobody, "not-a-password");
+            hasher.VerifyHashedPassword(Nobody, _dummyHash, request.Password!);
+            return Invalid;
+        }
+
+        if (await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, request.Password!))
+        {
+            return Invalid;
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        return await issuer.IssueAsync(db, user, roles, cancellationToken);
+    }
+
+    private static Error.Unauthorized Invalid => new("The e-mail or password is incorrect.");
+}
+
+public static class IssueTokenEndpoint
+{
+    public static void MapIssueToken(this IEndpointRouteBuilder auth) =>
+        auth.MapPost("/token", async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> (
+                TokenRequest request, IssueTokenHandler handler, CancellationToken cancellationToken) =>
+            (await handler.HandleAsync(request, cancellationToken)).ToOk())
+            .AllowAnonymous()
+            .WithName("IssueToken")
+            .WithSummary("Sign in with e-mail and password and get a bearer token")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+}

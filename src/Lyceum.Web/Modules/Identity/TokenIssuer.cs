@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Lyceum.Modules.Identity;
+
+/// <summary>The token pair the API hands out: a short-lived JWT and an opaque refresh token stored only as its hash.</summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, DateTime ExpiresAt, string RefreshToken);
+
+/// <summary>Creates access tokens and stores refresh tokens. Refresh and revocation arrive with the identity issue.</summary>
+public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
+{
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    public async Task<TokenResponse> IssueAsync(
+        LyceumDbContext db, LyceumUser user, IList<string> roles, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // JWT times are whole seconds: report the same instant the token carries.
+        var expires = now.AddMinutes(jwt.AccessTokenMinutes);
+        expires = expires.AddTicks(-(expires.Ticks % TimeSpan.TicksPerSecond));
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, user.Id.ToString()),
+            new(JwtRegisteredClaimNames.Email, user.Email ?? string.Empty),
+            new("name", user.DisplayName),
+            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+        };
+        claims.AddRange(roles.Select(r => new Claim("role", r)));
+
+        var accessToken = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = expires,
+            SigningCredentials = new SigningCredentials(jwt.Key, SecurityAlgorithms.HmacSha256),
+        });
+
+        var refreshToken = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            Id = Guid.NewGuid(),
+            UserId = user.Id,
+            FamilyId = Guid.NewGuid(),
+            TokenHash = Hash(refreshToken),
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(jwt.RefreshTokenDays),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        return new TokenResponse(accessToken, "Bearer", expires, refreshToken);
+    }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

@@ -1,0 +1,97 @@
+using System.Linq.Expressions;
+using Lyceum.Platform.Api;
+using Lyceum.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.Modules.Students.ListStudents;
+
+/// <summary>A row of the students list.</summary>
+public sealed record StudentListItem(
+    int Id,
+    int SchoolId,
+    string StudentNumber,
+    string FirstName,
+    string LastName,
+    string? PreferredName,
+    DateOnly DateOfBirth,
+    int YearGroup,
+    string? FormGroup,
+    bool Archived);
+
+/// <summary>Filters beyond the common list parameters.</summary>
+public sealed record StudentFilter(int? SchoolId = null, int? YearGroup = null, bool IncludeArchived = false);
+
+/// <summary>Pages through students, searching name, preferred name and student number.</summary>
+public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> contexts)
+{
+    private static readonly Dictionary<string, Expression<Func<Student, object?>>> SortFields = new(StringComparer.Ordinal)
+    {
+        ["lastName"] = s => s.LastName,
+        ["firstName"] = s => s.FirstName,
+        ["dateOfBirth"] = s => s.DateOfBirth,
+        ["yearGroup"] = s => s.YearGroup,
+        ["formGroup"] = s => s.FormGroup,
+        ["studentNumber"] = s => s.StudentNumber,
+    };
+
+    private static readonly SortField[] DefaultSort = [new("lastName", false), new("firstName", false)];
+
+    public static IReadOnlyCollection<string> Sortable => SortFields.Keys;
+
+    public async Task<Result<PagedResult<StudentListItem>>> HandleAsync(
+        ListQuery query, StudentFilter filter, CancellationToken cancellationToken)
+    {
+        var parsed = query.Parse(Sortable);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error!;
+        }
+
+        var request = parsed.Value!;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var students = db.Students.AsNoTracking();
+        if (!filter.IncludeArchived)
+        {
+            students = students.Where(s => s.ArchivedAt == null);
+        }
+
+        if (filter.SchoolId is { } schoolId)
+        {
+            students = students.Where(s => s.SchoolId == schoolId);
+        }
+
+        if (filter.YearGroup is { } yearGroup)
+        {
+            students = students.Where(s => s.YearGroup == yearGroup);
+        }
+
+        if (request.Q is { } q)
+        {
+            // lower() on both sides works the same on SQLite and PostgreSQL; the search capability brings ranking.
+            var pattern = $"%{EscapeLike(q.ToLowerInvariant())}%";
+            students = students.Where(s =>
+                EF.Functions.Like(s.LastName.ToLower(), pattern, "\\")
+                || EF.Functions.Like(s.FirstName.ToLower(), pattern, "\\")
+                || EF.Functions.Like((s.PreferredName ?? string.Empty).ToLower(), pattern, "\\")
+                || EF.Functions.Like(s.StudentNumber.ToLower(), pattern, "\\")
+                || EF.Functions.Like((s.FirstName + " " + s.LastName).ToLower(), pattern, "\\"));
+        }
+
+        var total = await students.CountAsync(cancellationToken);
+        var items = await students
+            .SortBy(request.Sort, SortFields, DefaultSort, s => s.Id)
+            .Skip(request.Skip)
+            .Take(request.PageSize)
+            .Select(s => new StudentListItem(
+                s.Id, s.SchoolId, s.StudentNumber, s.FirstName, s.LastName, s.PreferredName,
+                s.DateOfBirth, s.YearGroup, s.FormGroup, s.ArchivedAt != null))
+            .ToListAsync(cancellationToken);
+
+        return new PagedResult<StudentListItem>(items, request.Page, request.PageSize, total);
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,25 @@
+using Lyceum.Modules.Students.EditStudent;
+using Lyceum.Modules.Students.GetStudent;
+using Lyceum.Modules.Students.ListStudents;
+
+namespace Lyceum.Modules.Students;
+
+public static class StudentsModule
+{
+    public static IServiceCollection AddStudentsModule(this IServiceCollection services)
+    {
+        services.AddScoped<ListStudentsHandler>();
+        services.AddScoped<GetStudentHandler>();
+        services.AddScoped<EditStudentHandler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapStudentsEndpoints(this IEndpointRouteBuilder api)
+    {
+        var students = api.MapGroup("/students").WithTags("Students");
+        students.MapListStudents();
+        students.MapGetStudent();
+        students.MapEditStudent();
+        return api;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Lyceum.Platform.Api;
+
+/// <summary>The API contract every module follows: <c>/api/v1</c>, JSON in camelCase, OpenAPI 3.1, docs at <c>/docs</c>.</summary>
+public static class ApiModule
+{
+    public const string BearerScheme = "Bearer";
+
+    public static IHostApplicationBuilder AddLyceumApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // A field the client sends that we do not know is a mistake worth telling, not something to ignore.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.MaxDepth = 32;
+        });
+
+        var maxBody = builder.Configuration.GetValue<long?>("Lyceum:Api:MaxRequestBodyBytes") ?? 1_048_576;
+        builder.WebHostBuilderOrNull()?.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+
+        builder.Services.AddApiProblems();
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Lyceum API",
+                    Version = "v1",
+                    Description = "The open REST API of Lyceum. Get a token from POST /api/v1/auth/token and send it as " +
+                                  "'Authorization: Bearer …'. Errors are RFC 9457 problem details.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An access token from POST /api/v1/auth/token.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement
+                    {
+                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>The versioned root every module maps its route group under.</summary>
+    public static RouteGroupBuilder MapApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o
+            .WithTitle("Lyceum API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        return app.MapGroup("/api/v1");
+    }
+
+    private static IWebHostBuilder? WebHostBuilderOrNull(this IHostApplicationBuilder builder) =>
+        (builder as WebApplicationBuilder)?.WebHost;
+}

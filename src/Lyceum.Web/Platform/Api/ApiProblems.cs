@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.Platform.Api;
+
+/// <summary>
+/// The one place where failures become RFC 9457 problem responses: <see cref="Error"/>s returned by handlers,
+/// exceptions thrown while binding a request (bad JSON, wrong types, unknown fields, too large, wrong media type),
+/// concurrency conflicts, and bare status codes (401, 403, 404, 405) from the framework.
+/// </summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult ToProblem(this Error error) => error switch
+    {
+        Error.Validation v => TypedResults.Problem(new HttpValidationProblemDetails(v.Errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = v.Detail,
+        }),
+        _ => TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusOf(error),
+            Title = TitleOf(StatusOf(error)),
+            Detail = error.Detail,
+        }),
+    };
+
+    /// <summary>200 with the value, or the error's problem response.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+
+    public static int StatusOf(Error error) => error switch
+    {
+        Error.Validation => StatusCodes.Status400BadRequest,
+        Error.Unauthorized => StatusCodes.Status401Unauthorized,
+        Error.Forbidden => StatusCodes.Status403Forbidden,
+        Error.NotFound => StatusCodes.Status404NotFound,
+        Error.Conflict => StatusCodes.Status409Conflict,
+        Error.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        Error.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static string TitleOf(int status) => status switch
+    {
+        400 => "The request is not valid.",
+        401 => "Authentication is required.",
+        403 => "You do not have permission to do this.",
+        404 => "Not found.",
+        405 => "Method not allowed.",
+        409 => "The request conflicts with the current state.",
+        412 => "The record has changed since you read it.",
+        413 => "The request body is too large.",
+        415 => "Unsupported media type.",
+        428 => "A precondition is required.",
+        429 => "Too many requests.",
+        503 => "Service unavailable.",
+        _ => "An error occurred.",
+    };
+
+    public static IServiceCollection AddApiProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var problem = ctx.ProblemDetails;
+            problem.Instance ??= ctx.HttpContext.Request.Path;
+            if (problem.Status is { } status && (problem.Title is null || problem.Title == ReasonTitle(status)))
+            {
+                problem.Title = TitleOf(status);
+            }
+
+            problem.Extensions["correlationId"] = ctx.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures (malformed JSON, wrong types, missing body) reach ApiExceptionHandler instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    private static string? ReasonTitle(int status) => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p : null;
+}
+
+/// <summary>Maps exceptions to problem responses. Anything unexpected is a 500 whose detail reveals nothing.</summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException bad => FromBadRequest(bad),
+            JsonException json => FromJson(json),
+            DbUpdateConcurrencyException => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Detail = "Someone else changed this record at the same time. Reload it and apply your change again.",
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Detail = "Something went wrong on our side. The correlation id identifies it in the logs.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+        {
+            return FromJson(json);
+        }
+
+        if (BindFailure().Match(bad.Message) is { Success: true } m)
+        {
+            // "Failed to bind parameter "int? yearGroup" from "abc"." → errors.yearGroup
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [m.Groups["name"].Value] = [m.Groups["type"].Value.TrimEnd('?') switch
+                {
+                    "int" or "long" => "Must be a whole number.",
+                    "bool" => "Must be true or false.",
+                    "Guid" => "Must be a GUID.",
+                    "DateOnly" => "Must be a date (yyyy-MM-dd).",
+                    _ => "The value is not valid.",
+                }],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Detail = "A parameter has the wrong format.",
+            };
+        }
+
+        return bad.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Detail = "The request body is larger than this endpoint accepts.",
+            },
+            StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Detail = "Send the body as JSON with 'Content-Type: application/json'.",
+            },
+            _ => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Detail = bad.Message.Contains("body was provided", StringComparison.OrdinalIgnoreCase)
+                    ? "A JSON body is required."
+                    : "The request could not be read.",
+            },
+        };
+    }
+
+    private static HttpValidationProblemDetails FromJson(JsonException json)
+    {
+        var field = FieldOf(json);
+        var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "This field is not part of the request."
+            : field.Length == 0
+                ? "The body is not valid JSON."
+                : "The value has the wrong type or format.";
+        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownProperty(json.Message) is { } unknown)
+        {
+            field = field.Length == 0 ? unknown : $"{field}.{unknown}";
+        }
+
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "The request body could not be read.",
+        };
+    }
+
+    /// <summary>"$.guardians[0].firstName" → "guardians[0].firstName"; "$" → "".</summary>
+    internal static string FieldOf(JsonException json)
+    {
+        var path = json.Path ?? "$";
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string? UnknownProperty(string message)
+    {
+        // System.Text.Json: "The JSON property 'nickname' could not be mapped to any .NET member contained in type …".
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[(start + 1)..end] : null;
+    }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[\w.?]+) (?<name>\w+)" from""")]
+    private static partial Regex BindFailure();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

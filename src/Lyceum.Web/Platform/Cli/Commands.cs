@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Demo;
+using Lyceum.Platform.Startup;
+
+namespace Lyceum.Platform.Cli;
+
+/// <summary>
+/// The sub-commands of the one binary: <c>dotnet run --project src/Lyceum.Web -- migrate</c> or <c>-- seed …</c>.
+/// With none, the app runs. The command and its options are taken out of the arguments before the host reads them.
+/// </summary>
+public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string> Options)
+{
+    public static readonly IReadOnlyList<string> Known = ["migrate", "seed", "help"];
+
+    /// <summary>Splits the arguments into a command (if the first is one) and the rest for the host.</summary>
+    public static (CliCommand? Command, string[] HostArgs) Parse(string[] args)
+    {
+        if (args.Length == 0 || !Known.Contains(args[0].ToLowerInvariant()) && args[0] is not ("--help" or "-h"))
+        {
+            return (null, args);
+        }
+
+        var name = args[0].ToLowerInvariant() is "--help" or "-h" ? "help" : args[0].ToLowerInvariant();
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var rest = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            var key = args[i].TrimStart('-');
+            if (name == "seed" && key is "schools" or "students" or "seed" && i + 1 < args.Length)
+            {
+                options[key] = args[++i];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return (new CliCommand(name, options), [.. rest]);
+    }
+
+    public async Task<int> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        switch (Name)
+        {
+            case "migrate":
+                await RunStartupTaskAsync<MigrateDatabase>(services, cancellationToken);
+                Console.WriteLine("Database is up to date.");
+                return 0;
+            case "seed":
+                if (!TryReadSeedOptions(out var options, out var error))
+                {
+                    await Console.Error.WriteLineAsync(error);
+                    return 2;
+                }
+
+                await RunStartupTaskAsync<MigrateDatabase>(services, cancellationToken);
+                foreach (var task in services.GetServices<IStartupTask>().Where(t => t is not MigrateDatabase and not SeedDemoOnFirstStart))
+                {
+                    await task.RunAsync(cancellationToken);
+                }
+
+                var clock = Stopwatch.StartNew();
+                var seeder = services.GetRequiredService<DemoSeeder>();
+                await seeder.SeedAsync(options, new SyncProgress(Console.WriteLine), cancellationToken);
+                Console.WriteLine($"Seeded {options.Schools} school(s), {options.Students} students in {clock.Elapsed.TotalSeconds:0.0} s.");
+                return 0;
+            default:
+                Console.WriteLine(Help);
+                return 0;
+        }
+    }
+
+    private bool TryReadSeedOptions(out DemoOptions options, out string error)
+    {
+        options = new DemoOptions();
+        error = string.Empty;
+        foreach (var (key, text) in Options)
+        {
+            if (!int.TryParse(text, out var value) || value < 1)
+            {
+                error = $"--{key} must be a whole number of at least 1 (got '{text}').";
+                return false;
+            }
+
+            options = key.ToLowerInvariant() switch
+            {
+                "schools" => options with { Schools = value },
+                "students" => options with { Students = value },
+                _ => options with { Seed = value },
+            };
+        }
+
+        if (options.Students < options.Schools || options.Students > DemoOptions.MaxStudents)
+        {
+            error = $"--students must be from the number of schools to {DemoOptions.MaxStudents}.";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static Task RunStartupTaskAsync<T>(IServiceProvider services, CancellationToken cancellationToken)
+        where T : IStartupTask => services.GetRequiredService<T>().RunAsync(cancellationToken);
+
+    private const string Help = """
+        Lyceum — school management platform
+
+        Usage: dotnet run --project src/Lyceum.Web [-- <command> [options]] [--urls http://host:port]
+
+        Commands:
+          (none)      run the web app and API (migrates and seeds the demo on an empty database first)
+          migrate     apply database migrations, then exit
+          seed        add demo schools, then exit
+                        --schools N    schools to add (default 1)
+                        --students N   students across them (default 600)
+                        --seed N       random seed; the same seed gives the same schools (default 20260901)
+          help        this text
+
+        Configuration (environment variables win): Database__Provider, ConnectionStrings__Lyceum,
+        Lyceum__Admin__Email, Lyceum__Admin__Password, Lyceum__Demo__Enabled, Redis__Configuration — see README.md.
+        """;
+
+    /// <summary>Reports on the calling thread, so progress lines appear in order and before the command returns.</summary>
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

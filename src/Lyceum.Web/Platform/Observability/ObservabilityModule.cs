@@ -1,0 +1,69 @@
+using Lyceum.Platform.Startup;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace Lyceum.Platform.Observability;
+
+public static class ObservabilityModule
+{
+    /// <summary>Health checks, the shared cache (Redis when <c>Redis:Configuration</c> is set, else in memory) and graceful shutdown.</summary>
+    public static IHostApplicationBuilder AddLyceumObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddLyceumHealth();
+        var redis = builder.Configuration["Redis:Configuration"];
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            builder.Services.AddDistributedMemoryCache();
+        }
+        else
+        {
+            builder.Services.AddStackExchangeRedisCache(o =>
+            {
+                o.Configuration = redis;
+                o.InstanceName = "lyceum:";
+            });
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+
+        // In-flight requests get this long to finish after SIGTERM before the process exits.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout =
+            TimeSpan.FromSeconds(builder.Configuration.GetValue("Lyceum:ShutdownTimeoutSeconds", 30)));
+        return builder;
+    }
+
+    /// <summary>The middleware every request passes, in order. Program.cs calls this once.</summary>
+    public static WebApplication UseLyceumPipeline(this WebApplication app)
+    {
+        app.UseCorrelationId();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseNotReadyGate();
+        app.UseRouting();
+        // Per-route request counters and durations: http_requests_received_total{endpoint="api/v1/students/"}.
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLyceumHealth();
+        app.MapMetrics("/metrics").ExcludeFromDescription();
+        return app;
+    }
+}
+
+internal sealed class RedisHealthCheck(IDistributedCache cache) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await cache.GetAsync("health", timeout.Token);
+            return HealthCheckResult.Healthy("reachable");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("unreachable: " + ex.GetType().Name);
+        }
+    }
+}

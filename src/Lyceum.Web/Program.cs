@@ -1,0 +1,44 @@
+using Lyceum.Modules.Identity;
+using Lyceum.Modules.Students;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Api;
+using Lyceum.Platform.Cli;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Demo;
+using Lyceum.Platform.Observability;
+using Lyceum.Platform.Startup;
+
+var (command, hostArgs) = CliCommand.Parse(args);
+// Settings files are read from the app's own folder, whatever directory it is started from; data/ is relative to the latter.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
+
+builder.AddLyceumData();
+builder.AddLyceumAccess();
+builder.AddLyceumApi();
+builder.AddLyceumObservability();
+
+// Startup steps run in this order: migrate, administrator, demo school, then whatever modules add.
+builder.Services
+    .AddLyceumStartup()
+    .AddStartupTask<MigrateDatabase>()
+    .AddIdentityModule()
+    .AddLyceumDemo()
+    .AddStudentsModule();
+
+var app = builder.Build();
+
+if (command is not null)
+{
+    return await command.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+}
+
+app.UseLyceumPipeline();
+app.MapApi()
+    .MapIdentityEndpoints()
+    .MapStudentsEndpoints();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The host's entry point; public for WebApplicationFactory in the integration tests.</summary>
+public partial class Program;
