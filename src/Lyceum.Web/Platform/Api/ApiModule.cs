@@ -21,7 +21,7 @@ public static class ApiModule
             o.SerializerOptions.MaxDepth = 32;
         });
 
-        var maxBody = builder.Configuration.GetValue<long?>("Lyceum:Api:MaxRequestBodyBytes") ?? 1_048_576;
+        var maxBody = MaxRequestBodyBytes(builder.Configuration);
         builder.WebHostBuilderOrNull()?.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
 
         builder.Services.AddApiProblems();
@@ -63,6 +63,38 @@ public static class ApiModule
             });
         });
         return builder;
+    }
+
+    /// <summary><c>Lyceum:Api:MaxRequestBodyBytes</c>, 1 MiB by default; endpoints that take files raise their own.</summary>
+    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Lyceum:Api:MaxRequestBodyBytes") ?? 1_048_576;
+
+    /// <summary>
+    /// Refuses a declared body over the limit with 413 before anything reads it. Kestrel enforces the same limit
+    /// on bodies without a length (chunked); this makes the answer the same on every server, the test host included.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
+    {
+        var max = MaxRequestBodyBytes(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        return app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > max)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status413PayloadTooLarge,
+                        Detail = $"The request body is larger than the {max:N0} bytes this endpoint accepts.",
+                    },
+                });
+                return;
+            }
+
+            await next(context);
+        });
     }
 
     /// <summary>The versioned root every module maps its route group under.</summary>

@@ -132,10 +132,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         if (BindFailure().Match(bad.Message) is { Success: true } m)
         {
-            // "Failed to bind parameter "int? yearGroup" from "abc"." → errors.yearGroup
+            // "Failed to bind parameter "Nullable<int> yearGroup" from "abc"." → errors.yearGroup
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [m.Groups["name"].Value] = [m.Groups["type"].Value.TrimEnd('?') switch
+                [m.Groups["name"].Value] = [m.Groups["type"].Value switch
                 {
                     "int" or "long" => "Must be a whole number.",
                     "bool" => "Must be true or false.",
@@ -146,6 +146,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             })
             {
                 Status = StatusCodes.Status400BadRequest,
+                Title = ApiProblems.TitleOf(StatusCodes.Status400BadRequest),
                 Detail = "A parameter has the wrong format.",
             };
         }
@@ -180,7 +181,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             : field.Length == 0
                 ? "The body is not valid JSON."
                 : "The value has the wrong type or format.";
-        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownProperty(json.Message) is { } unknown)
+        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownProperty(json.Message) is { } unknown
+            && !field.EndsWith(unknown, StringComparison.Ordinal))
         {
             field = field.Length == 0 ? unknown : $"{field}.{unknown}";
         }
@@ -188,6 +190,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
+            Title = ApiProblems.TitleOf(StatusCodes.Status400BadRequest),
             Detail = "The request body could not be read.",
         };
     }
@@ -207,7 +210,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return end > start ? message[(start + 1)..end] : null;
     }
 
-    [GeneratedRegex("""^Failed to bind parameter "(?<type>[\w.?]+) (?<name>\w+)" from""")]
+    [GeneratedRegex("""^Failed to bind parameter "(?:Nullable<)?(?<type>[\w.]+)>?\?? (?<name>\w+)" from""")]
     private static partial Regex BindFailure();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]

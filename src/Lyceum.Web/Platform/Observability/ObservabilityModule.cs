@@ -1,3 +1,4 @@
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Startup;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -38,6 +39,7 @@ public static class ObservabilityModule
         app.UseCorrelationId();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.UseNotReadyGate();
         app.UseRouting();
         // Per-route request counters and durations: http_requests_received_total{endpoint="api/v1/students/"}.

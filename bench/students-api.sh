@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Benchmark: authenticated GET /api/v1/students?page=N on PostgreSQL with 15,000 students, beside /health/live in
+# the same run (this machine's ceiling for the app). Figures go to docs/benchmarks.md.
+#
+# Usage: bench/students-api.sh            (from anywhere; root installs/starts what is missing)
+# Environment (all optional):
+#   BENCH_DURATION=20      seconds per measured wrk run        BENCH_WARMUP=10   seconds of warm-up
+#   BENCH_THREADS=2        wrk threads                         BENCH_CONNECTIONS="16 64"
+#   BENCH_REF=<commit>     build that commit (git archive into a temp dir) instead of the working tree
+#   BENCH_RESET=1          drop and reseed the bench database even when it already holds 15,000 students
+#   BENCH_RESULTS=<dir>    where results go (default bench/results, git-ignored)
+#
+# Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
+# running. Runtime: about 1 min build and seed on a fresh database (less on re-runs), then ~2.5 min of wrk.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=$ROOT/bench
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-10}
+THREADS=${BENCH_THREADS:-2}
+read -r -a CONNECTIONS <<<"${BENCH_CONNECTIONS:-16 64}"
+REF=${BENCH_REF:-}
+RESET=${BENCH_RESET:-0}
+RESULTS_DIR=${BENCH_RESULTS:-$BENCH_DIR/results}
+
+SCHOOLS=3
+STUDENTS=15000
+PAGE_SIZE=25
+PAGES=$(((STUDENTS + PAGE_SIZE - 1) / PAGE_SIZE))
+DB_NAME=lyceum_bench
+DB_USER=lyceum_bench
+DB_PASSWORD=lyceum_bench_password
+ADMIN_EMAIL=bench-admin@lyceum.local
+ADMIN_PASSWORD=bench-admin-password
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+APP_PID=
+WORK=$(mktemp -d -t lyceum-bench.XXXXXX)
+cleanup() {
+    local rc=$?
+    if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
+        log "stopping the app (pid $APP_PID)"
+        kill -TERM "$APP_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$APP_PID" 2>/dev/null && { log "app still running after 10 s: SIGKILL"; kill -KILL "$APP_PID" 2>/dev/null || true; }
+        wait "$APP_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+as_postgres() {
+    if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+# --- 1. Tools and PostgreSQL ---------------------------------------------------------------------------------------
+need=()
+for p in postgresql wrk curl jq; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+if [[ ${#need[@]} -gt 0 ]]; then
+    [[ $EUID -eq 0 ]] || die "missing packages (${need[*]}): run as root or install them"
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || die "dotnet SDK not found"
+
+PGV=$(ls /etc/postgresql | sort -V | tail -1)
+[[ -n $PGV ]] || die "no PostgreSQL cluster in /etc/postgresql"
+if ! pg_ctlcluster "$PGV" main status >/dev/null 2>&1; then
+    log "starting PostgreSQL $PGV"
+    pg_ctlcluster "$PGV" main start
+fi
+PGPORT=$(pg_lsclusters -h | awk -v v="$PGV" '$1 == v && $2 == "main" { print $3 }')
+for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$PGPORT" && break; sleep 1; done
+pg_isready -q -h 127.0.0.1 -p "$PGPORT" || die "PostgreSQL does not answer on 127.0.0.1:$PGPORT"
+
+psql_admin() { as_postgres psql -p "$PGPORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# --- 2. The bench database: reuse it when it already holds the students, else (re)create and seed -----------------
+psql_admin -d postgres -c "DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+  ELSE
+    ALTER ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+  END IF;
+END \$\$;"
+
+existing=0
+if [[ $(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") == 1 ]]; then
+    existing=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"' 2>/dev/null || echo 0)
+fi
+SEED=1
+if [[ $RESET != 1 && $existing == "$STUDENTS" ]]; then
+    SEED=0
+    log "database $DB_NAME already holds $STUDENTS students: not reseeding (BENCH_RESET=1 forces it)"
+else
+    log "recreating database $DB_NAME (it held ${existing:-0} students)"
+    psql_admin -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+    psql_admin -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+fi
+
+# --- 3. Build Release ----------------------------------------------------------------------------------------------
+if [[ -n $REF ]]; then
+    COMMIT=$(git -C "$ROOT" rev-parse --short "$REF^{commit}")
+    log "building commit $COMMIT (clean export, working tree ignored)"
+    mkdir -p "$WORK/src"
+    git -C "$ROOT" archive "$COMMIT" | tar -x -C "$WORK/src"
+    SRC=$WORK/src
+else
+    COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+    if [[ -n $(git -C "$ROOT" status --porcelain -- src Directory.Build.props Directory.Packages.props) ]]; then
+        COMMIT="$COMMIT (+ uncommitted changes in src/)"
+    fi
+    log "building the working tree ($COMMIT)"
+    SRC=$ROOT
+fi
+dotnet build "$SRC/src/Lyceum.Web" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
+DLL=$SRC/src/Lyceum.Web/bin/Release/net10.0/Lyceum.Web.dll
+[[ -f $DLL ]] || die "build output $DLL not found"
+
+# --- 4. Configuration shared by seed and app (environment variables beat appsettings.json) -------------------------
+export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export Database__Provider=PostgreSql
+export ConnectionStrings__Lyceum="Host=127.0.0.1;Port=$PGPORT;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD"
+export Lyceum__Admin__Email=$ADMIN_EMAIL Lyceum__Admin__Password=$ADMIN_PASSWORD
+export Lyceum__Demo__Enabled=false
+export Lyceum__Jwt__SigningKey=lyceum-bench-signing-key-not-a-secret-0123456789
+export Lyceum__Jwt__AccessTokenMinutes=120
+export Lyceum__ShutdownTimeoutSeconds=5
+export Logging__LogLevel__Default=Warning
+export Redis__Configuration=
+
+if [[ $SEED == 1 ]]; then
+    log "seeding $SCHOOLS schools, $STUDENTS students"
+    (cd "$WORK" && timeout 600 dotnet "$DLL" seed --schools "$SCHOOLS" --students "$STUDENTS") >"$WORK/seed.log" 2>&1 \
+        || { tail -40 "$WORK/seed.log" >&2; die "seeding failed"; }
+    tail -1 "$WORK/seed.log" >&2
+    got=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"')
+    [[ $got == "$STUDENTS" ]] || die "seeded $got students, expected $STUDENTS"
+fi
+psql_admin -d "$DB_NAME" -c 'ANALYZE' # fresh planner statistics, whether just seeded or reused
+
+# --- 5. Start the app on a free loopback port and wait for readiness -----------------------------------------------
+PORT=
+for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 20000))
+    if [[ -z $(ss -Htln "sport = :$candidate") ]]; then PORT=$candidate; break; fi
+done
+[[ -n $PORT ]] || die "no free port found"
+BASE=http://127.0.0.1:$PORT
+APP_LOG=$WORK/app.log
+log "starting the app on $BASE"
+(cd "$WORK" && exec dotnet "$DLL" --urls "$BASE") >"$APP_LOG" 2>&1 &
+APP_PID=$!
+
+ready=0
+for _ in $(seq 1 240); do
+    kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$APP_LOG" >&2; die "the app exited during startup"; }
+    if curl -fsS -o /dev/null --max-time 2 "$BASE/health/ready"; then ready=1; break; fi
+    sleep 0.5
+done
+[[ $ready == 1 ]] || { tail -40 "$APP_LOG" >&2; die "not ready after 120 s"; }
+
+TOKEN=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" "$BASE/api/v1/auth/token" | jq -r '.accessToken // empty')
+[[ -n $TOKEN ]] || die "no access token from POST /api/v1/auth/token"
+export LYCEUM_TOKEN=$TOKEN BENCH_PAGES=$PAGES BENCH_PAGE_SIZE=$PAGE_SIZE
+
+# One checked request per end of the list: 200, the right total, a full page.
+for page in 1 "$PAGES"; do
+    body=$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/students?page=$page&pageSize=$PAGE_SIZE") \
+        || die "GET /api/v1/students?page=$page failed"
+    total=$(jq -r '.totalCount' <<<"$body"); count=$(jq -r '.items | length' <<<"$body")
+    [[ $total == "$STUDENTS" && $count -ge 1 ]] || die "page $page: totalCount=$total, items=$count"
+done
+log "token ok; students list answers (totalCount $STUDENTS, $PAGES pages of $PAGE_SIZE)"
+
+# --- 6. wrk runs ---------------------------------------------------------------------------------------------------
+mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$RESULTS_DIR/students-api-$STAMP.txt
+TABLE=$RESULTS_DIR/students-api-$STAMP.md
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+MEM=$(free -h | awk '/^Mem:/ { print $2 }')
+{
+    echo "# bench/students-api.sh $STAMP"
+    echo "commit: $COMMIT"
+    echo "machine: $(nproc) cores ($CPU), $MEM RAM; app, PostgreSQL $PGV and wrk share the cores"
+    echo "dotnet $(dotnet --version), $(wrk --version 2>&1 | head -1 | awk '{ print $1, $2 }'), $(as_postgres psql -p "$PGPORT" -tAc 'SHOW server_version' | awk '{ print $1 }')"
+    echo "runs: ${DURATION}s each, $THREADS threads, connections ${CONNECTIONS[*]}; warm-up ${WARMUP}s; $STUDENTS students, random page 1..$PAGES, pageSize $PAGE_SIZE"
+} >"$RAW"
+
+# run_wrk LABEL CONNECTIONS SECONDS SCRIPT PATH: appends wrk's output to the raw file, echoes the BENCH_RESULT line.
+run_wrk() {
+    local label=$1 conns=$2 seconds=$3 script=$4 path=$5 out
+    log "wrk $label: -t$THREADS -c$conns -d${seconds}s $path"
+    out=$(timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 5s --latency -s "$script" "$BASE$path" 2>&1) \
+        || { printf '%s\n' "$out" >&2; die "wrk $label failed"; }
+    printf '\n## %s (c%s)\n$ wrk -t%s -c%s -d%ss --timeout 5s --latency -s %s %s\n%s\n' \
+        "$label" "$conns" "$THREADS" "$conns" "$seconds" "${script#"$ROOT"/}" "$path" "$out" >>"$RAW"
+    grep '^BENCH_RESULT ' <<<"$out" || die "wrk $label printed no BENCH_RESULT line"
+}
+
+REPORT=$BENCH_DIR/wrk-report.lua
+STUDENTS_LUA=$BENCH_DIR/students.lua
+HEALTH=/health/live
+LIST="/api/v1/students?page=random&pageSize=$PAGE_SIZE"
+
+if [[ $WARMUP -gt 0 ]]; then
+    run_wrk "warm-up $HEALTH" 16 $((WARMUP / 2 > 0 ? WARMUP / 2 : 1)) "$REPORT" "$HEALTH" >/dev/null
+    run_wrk "warm-up students" 64 "$WARMUP" "$STUDENTS_LUA" /api/v1/students >/dev/null
+fi
+
+declare -A RESULT
+for c in "${CONNECTIONS[@]}"; do
+    RESULT[health,$c]=$(run_wrk "$HEALTH" "$c" "$DURATION" "$REPORT" "$HEALTH")
+    sleep 2
+done
+for c in "${CONNECTIONS[@]}"; do
+    RESULT[students,$c]=$(run_wrk "GET $LIST" "$c" "$DURATION" "$STUDENTS_LUA" /api/v1/students)
+    sleep 2
+done
+
+# --- 7. Table ------------------------------------------------------------------------------------------------------
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+{
+    echo "| endpoint | concurrency | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | vs /health/live | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for kind in health students; do
+        for c in "${CONNECTIONS[@]}"; do
+            r=${RESULT[$kind,$c]}
+            h=${RESULT[health,$c]}
+            if [[ $kind == health ]]; then name="GET $HEALTH"; else name="GET $LIST (authenticated)"; fi
+            ratio=$(awk -v a="$(field "$r" rps)" -v b="$(field "$h" rps)" 'BEGIN { printf "%.1f %%", 100 * a / b }')
+            errors=$(($(field "$r" http_errors) + $(field "$r" socket_errors)))
+            printf '| `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" \
+                "$(awk -v v="$(field "$r" rps)" 'BEGIN { printf "%.0f", v }')" \
+                "$(field "$r" p50_ms)" "$(field "$r" p95_ms)" "$(field "$r" p99_ms)" "$ratio" "$errors"
+        done
+    done
+    echo
+    echo "Target: ≥ 5,000 requests/s at p95 ≤ 20 ms on the students list."
+    for c in "${CONNECTIONS[@]}"; do
+        r=${RESULT[students,$c]}
+        verdict=$(awk -v rps="$(field "$r" rps)" -v p95="$(field "$r" p95_ms)" \
+            'BEGIN { print (rps >= 5000 && p95 <= 20) ? "met" : sprintf("not met (%.0f%% of the rate; p95 %s 20 ms)", 100 * rps / 5000, p95 <= 20 ? "within" : "above") }')
+        echo "- c$c: $verdict"
+    done
+} >"$TABLE"
+
+log "raw output: ${RAW#"$ROOT"/}"
+log "table:      ${TABLE#"$ROOT"/}"
+echo
+echo "commit $COMMIT, $(nproc) cores, ${DURATION}s per run"
+echo
+cat "$TABLE"

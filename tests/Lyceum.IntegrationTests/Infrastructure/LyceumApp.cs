@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lyceum.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app over HTTP (in memory) on a database of its own. A small vocabulary for tests:
+/// <see cref="AdminClientAsync"/>, <see cref="ClientWithTokenAsync"/>, <see cref="InsertAsync{T}"/>, <see cref="QueryAsync{T}"/>.
+/// </summary>
+public sealed class LyceumApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "head@lyceum.test";
+    public const string AdminPassword = "correct-horse-battery";
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hs256";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    private LyceumApp(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    {
+        Database = database;
+        _settings = settings;
+        _services = services;
+    }
+
+    public TestDatabase Database { get; }
+
+    public DatabaseProvider Provider => Database.Provider;
+
+    /// <summary>Creates an app on a new database. It is not started until first used; see <see cref="StartAsync"/>.</summary>
+    public static async Task<LyceumApp> CreateAsync(
+        DatabaseProvider provider,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        TestDatabase? database = null)
+    {
+        database ??= await TestDatabase.CreateAsync(provider);
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Lyceum"] = database.ConnectionString,
+            ["Lyceum:Admin:Email"] = AdminEmail,
+            ["Lyceum:Admin:Password"] = AdminPassword,
+            ["Lyceum:Demo:Students"] = "60",
+            ["Lyceum:Jwt:SigningKey"] = SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Lyceum.Platform.Observability"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new LyceumApp(database, all, services);
+    }
+
+    /// <summary>Starts the host and waits until /health/ready answers 200.</summary>
+    public async Task<LyceumApp> StartAsync()
+    {
+        using var client = CreateClient();
+        await WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK);
+        return this;
+    }
+
+    public static async Task WaitUntilAsync(HttpClient client, string path, HttpStatusCode status, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        HttpStatusCode last = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync(path);
+            last = response.StatusCode;
+            if (last == status)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{path} still answered {(int)last} after {seconds} s, expected {(int)status}.");
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    public async Task<string> TokenAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return body!.AccessToken;
+    }
+
+    public async Task<HttpClient> ClientWithTokenAsync(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await Task.FromResult(client);
+    }
+
+    public async Task<HttpClient> AdminClientAsync() => await ClientWithTokenAsync(await TokenAsync());
+
+    /// <summary>Creates an account with the given role preset and returns a client signed in as it.</summary>
+    public async Task<HttpClient> ClientAsAsync(string role)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@lyceum.test";
+        const string password = "a-long-enough-password";
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
+            var user = new LyceumUser { UserName = email, Email = email, DisplayName = role };
+            var created = await users.CreateAsync(user, password);
+            Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+            await users.AddToRoleAsync(user, role);
+        }
+
+        return await ClientWithTokenAsync(await TokenAsync(email, password));
+    }
+
+    public async Task InsertAsync<T>(params T[] entities)
+        where T : class
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<LyceumDbContext>>().CreateDbContextAsync();
+        db.Set<T>().AddRange(entities);
+        await db.SaveChangesAsync();
+    }
+
+    public async Task<T> QueryAsync<T>(Func<LyceumDbContext, Task<T>> query)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<LyceumDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed record TokenBody(string AccessToken);
+}
