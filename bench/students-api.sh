@@ -4,7 +4,7 @@
 #
 # Usage: bench/students-api.sh            (from anywhere; root installs/starts what is missing)
 # Environment (all optional):
-#   BENCH_DURATION=20      seconds per measured wrk run        BENCH_WARMUP=10   seconds of warm-up
+#   BENCH_DURATION=20      seconds per measured wrk run        BENCH_WARMUP=15   seconds of warm-up, per endpoint
 #   BENCH_THREADS=2        wrk threads                         BENCH_CONNECTIONS="16 64"
 #   BENCH_REF=<commit>     build that commit (git archive into a temp dir) instead of the working tree
 #   BENCH_RESET=1          drop and reseed the bench database even when it already holds 15,000 students
@@ -12,12 +12,14 @@
 #
 # Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
 # running. Runtime: about 1 min build and seed on a fresh database (less on re-runs), then ~2.5 min of wrk.
+# Each run also reports where the CPU went (app, PostgreSQL, wrk, anything else on the machine), in cores busy: the
+# generator shares the machine with the app and the database, and "other" shows whether something else disturbed it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=$ROOT/bench
 DURATION=${BENCH_DURATION:-20}
-WARMUP=${BENCH_WARMUP:-10}
+WARMUP=${BENCH_WARMUP:-15}
 THREADS=${BENCH_THREADS:-2}
 read -r -a CONNECTIONS <<<"${BENCH_CONNECTIONS:-16 64}"
 REF=${BENCH_REF:-}
@@ -164,7 +166,7 @@ APP_PID=$!
 ready=0
 for _ in $(seq 1 240); do
     kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$APP_LOG" >&2; die "the app exited during startup"; }
-    if curl -fsS -o /dev/null --max-time 2 "$BASE/health/ready"; then ready=1; break; fi
+    if curl -fs -o /dev/null --max-time 2 "$BASE/health/ready"; then ready=1; break; fi
     sleep 0.5
 done
 [[ $ready == 1 ]] || { tail -40 "$APP_LOG" >&2; die "not ready after 120 s"; }
@@ -198,15 +200,36 @@ MEM=$(free -h | awk '/^Mem:/ { print $2 }')
     echo "runs: ${DURATION}s each, $THREADS threads, connections ${CONNECTIONS[*]}; warm-up ${WARMUP}s; $STUDENTS students, random page 1..$PAGES, pageSize $PAGE_SIZE"
 } >"$RAW"
 
-# run_wrk LABEL CONNECTIONS SECONDS SCRIPT PATH: appends wrk's output to the raw file, echoes the BENCH_RESULT line.
+# CPU accounting, in clock ticks: the whole machine (busy = all but idle and iowait), the app, PostgreSQL's processes.
+HZ=$(getconf CLK_TCK)
+cpu_snapshot() {
+    local busy app pg
+    busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat)
+    app=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$APP_PID/stat")
+    # shellcheck disable=SC2046 # one path per PostgreSQL process
+    pg=$(cat $(pgrep -u postgres | sed 's|.*|/proc/&/stat|') 2>/dev/null | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }')
+    echo "$busy $app $pg $(date +%s.%N)"
+}
+
+# run_wrk LABEL CONNECTIONS SECONDS SCRIPT PATH: appends wrk's output to the raw file, echoes the BENCH_RESULT line
+# with the CPU each party used during the run (in cores; wrk's from this subshell's children times).
 run_wrk() {
-    local label=$1 conns=$2 seconds=$3 script=$4 path=$5 out
+    local label=$1 conns=$2 seconds=$3 script=$4 path=$5 out before after wrk_ticks cpu line
     log "wrk $label: -t$THREADS -c$conns -d${seconds}s $path"
+    before=$(cpu_snapshot)
     out=$(timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 5s --latency -s "$script" "$BASE$path" 2>&1) \
         || { printf '%s\n' "$out" >&2; die "wrk $label failed"; }
-    printf '\n## %s (c%s)\n$ wrk -t%s -c%s -d%ss --timeout 5s --latency -s %s %s\n%s\n' \
-        "$label" "$conns" "$THREADS" "$conns" "$seconds" "${script#"$ROOT"/}" "$path" "$out" >>"$RAW"
-    grep '^BENCH_RESULT ' <<<"$out" || die "wrk $label printed no BENCH_RESULT line"
+    after=$(cpu_snapshot)
+    # `times` prints this shell's then its children's user and system time, e.g. "0m12.345s 0m3.210s".
+    wrk_ticks=$(times | awk -v hz="$HZ" 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); print (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }')
+    cpu=$(awk -v hz="$HZ" -v w="$wrk_ticks" -v b="$before" -v a="$after" 'BEGIN {
+        split(b, x, " "); split(a, y, " "); t = (y[4] - x[4]) * hz
+        app = (y[2] - x[2]) / t; pg = (y[3] - x[3]) / t; wrk = w / t; other = (y[1] - x[1]) / t - app - pg - wrk
+        printf "cpu_app=%.2f cpu_pg=%.2f cpu_wrk=%.2f cpu_other=%.2f", app, pg, wrk, (other < 0 ? 0 : other) }')
+    printf '\n## %s (c%s)\n$ wrk -t%s -c%s -d%ss --timeout 5s --latency -s %s %s\n%s\nCPU (cores busy): %s\n' \
+        "$label" "$conns" "$THREADS" "$conns" "$seconds" "${script#"$ROOT"/}" "$path" "$out" "$cpu" >>"$RAW"
+    line=$(grep '^BENCH_RESULT ' <<<"$out") || die "wrk $label printed no BENCH_RESULT line"
+    echo "$line $cpu"
 }
 
 REPORT=$BENCH_DIR/wrk-report.lua
@@ -215,7 +238,7 @@ HEALTH=/health/live
 LIST="/api/v1/students?page=random&pageSize=$PAGE_SIZE"
 
 if [[ $WARMUP -gt 0 ]]; then
-    run_wrk "warm-up $HEALTH" 16 $((WARMUP / 2 > 0 ? WARMUP / 2 : 1)) "$REPORT" "$HEALTH" >/dev/null
+    run_wrk "warm-up $HEALTH" 64 "$WARMUP" "$REPORT" "$HEALTH" >/dev/null
     run_wrk "warm-up students" 64 "$WARMUP" "$STUDENTS_LUA" /api/v1/students >/dev/null
 fi
 
@@ -244,6 +267,19 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
             printf '| `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" \
                 "$(awk -v v="$(field "$r" rps)" 'BEGIN { printf "%.0f", v }')" \
                 "$(field "$r" p50_ms)" "$(field "$r" p95_ms)" "$(field "$r" p99_ms)" "$ratio" "$errors"
+        done
+    done
+    echo
+    echo "CPU during each run, in cores busy (of $(nproc)): where the time went."
+    echo
+    echo "| endpoint | concurrency | app | PostgreSQL | wrk | other processes |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for kind in health students; do
+        for c in "${CONNECTIONS[@]}"; do
+            r=${RESULT[$kind,$c]}
+            if [[ $kind == health ]]; then name="GET $HEALTH"; else name="GET /api/v1/students"; fi
+            printf '| `%s` | %s | %s | %s | %s | %s |\n' "$name" "$c" \
+                "$(field "$r" cpu_app)" "$(field "$r" cpu_pg)" "$(field "$r" cpu_wrk)" "$(field "$r" cpu_other)"
         done
     done
     echo

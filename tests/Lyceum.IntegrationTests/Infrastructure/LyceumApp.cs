@@ -25,9 +25,12 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    private LyceumApp(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    private readonly bool _ownsDatabase;
+
+    private LyceumApp(TestDatabase database, bool ownsDatabase, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Database = database;
+        _ownsDatabase = ownsDatabase;
         _settings = settings;
         _services = services;
     }
@@ -36,13 +39,17 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider => Database.Provider;
 
-    /// <summary>Creates an app on a new database. It is not started until first used; see <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Creates an app on a new database (or on <paramref name="database"/>, which it then leaves in place). It is not
+    /// started until first used; see <see cref="StartAsync"/>.
+    /// </summary>
     public static async Task<LyceumApp> CreateAsync(
         DatabaseProvider provider,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         TestDatabase? database = null)
     {
+        var owns = database is null;
         database ??= await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -60,7 +67,7 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        return new LyceumApp(database, all, services);
+        return new LyceumApp(database, owns, all, services);
     }
 
     /// <summary>Starts the host and waits until /health/ready answers 200.</summary>
@@ -155,7 +162,10 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     private sealed record TokenBody(string AccessToken);

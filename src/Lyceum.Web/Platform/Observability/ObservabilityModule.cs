@@ -24,7 +24,8 @@ public static class ObservabilityModule
                 o.Configuration = redis;
                 o.InstanceName = "lyceum:";
             });
-            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+            // Redis is a cache and a backplane: without it a node still serves (degraded), so readiness stays 200.
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
         }
 
         // In-flight requests get this long to finish after SIGTERM before the process exits.
@@ -65,7 +66,7 @@ internal sealed class RedisHealthCheck(IDistributedCache cache) : IHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("unreachable: " + ex.GetType().Name);
+            return HealthCheckResult.Degraded("unreachable: " + ex.GetType().Name);
         }
     }
 }

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Modules.Identity;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Lyceum.IntegrationTests.Modules.Identity;
+
+[Collection("app")]
+public sealed class AuthTests(AppFixture fixture)
+{
+    [Theory, AllProviders]
+    public async Task The_administrator_gets_a_bearer_token_pair(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient();
+        var before = DateTime.UtcNow;
+
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = LyceumApp.AdminEmail, password = LyceumApp.AdminPassword });
+        var body = await response.JsonAsync();
+
+        Assert.Equal("Bearer", body["tokenType"]!.GetValue<string>());
+        Assert.Equal(3, body["accessToken"]!.GetValue<string>().Split('.').Length);
+        var expiresText = body["expiresAt"]!.GetValue<string>();
+        Assert.EndsWith("Z", expiresText, StringComparison.Ordinal);
+        var expires = DateTime.Parse(expiresText, null, System.Globalization.DateTimeStyles.RoundtripKind);
+        Assert.InRange(expires, before.AddMinutes(14), before.AddMinutes(16));
+        var refresh = body["refreshToken"]!.GetValue<string>();
+        Assert.True(refresh.Length >= 40);
+        // Only a hash of the refresh token is stored.
+        var hashes = await app.QueryAsync(db => db.RefreshTokens.Select(t => t.TokenHash).ToListAsync());
+        Assert.Contains(TokenIssuer.Hash(refresh), hashes);
+        Assert.DoesNotContain(refresh, hashes);
+    }
+
+    [Theory, AllProviders]
+    public async Task A_wrong_password_and_an_unknown_email_get_the_same_401(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient();
+
+        var wrong = await (await client.PostAsJsonAsync("/api/v1/auth/token", new { email = LyceumApp.AdminEmail, password = "not-the-password" }))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        var unknown = await (await client.PostAsJsonAsync("/api/v1/auth/token", new { email = "nobody@lyceum.test", password = "not-the-password" }))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+
+        Assert.Equal(wrong["title"]!.GetValue<string>(), unknown["title"]!.GetValue<string>());
+        Assert.Equal(wrong["detail"]!.GetValue<string>(), unknown["detail"]!.GetValue<string>());
+    }
+
+    [Theory, AllProviders]
+    public async Task Missing_credentials_are_a_400_naming_each_field(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/api/v1/auth/token", Http.Json("""{"email":"  "}"""));
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest, "email");
+        Assert.NotNull(problem["errors"]!["password"]);
+    }
+
+    [Theory, AllProviders]
+    public async Task Students_without_a_token_are_a_401_problem_with_a_bearer_challenge(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/api/v1/students");
+
+        await response.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.First().Scheme);
+    }
+
+    public static TheoryData<DatabaseProvider, string> BadTokens()
+    {
+        var data = new TheoryData<DatabaseProvider, string>();
+        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        {
+            data.Add(provider, "forged");
+            data.Add(provider, "expired");
+            data.Add(provider, "wrong-audience");
+            data.Add(provider, "garbage");
+            data.Add(provider, "unsigned");
+        }
+
+        return data;
+    }
+
+    [Theory, MemberData(nameof(BadTokens))]
+    public async Task Forged_expired_or_malformed_tokens_are_refused(DatabaseProvider provider, string kind)
+    {
+        var app = await fixture.App(provider);
+        var key = Encoding.UTF8.GetBytes(LyceumApp.SigningKey);
+        var token = kind switch
+        {
+            "forged" => Token(Encoding.UTF8.GetBytes("another-key-another-key-another-key-!!"), DateTime.UtcNow.AddMinutes(10)),
+            "expired" => Token(key, DateTime.UtcNow.AddMinutes(-5)),
+            "wrong-audience" => Token(key, DateTime.UtcNow.AddMinutes(10), audience: "someone-else"),
+            "unsigned" => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = "lyceum",
+                Audience = "lyceum-api",
+                Expires = DateTime.UtcNow.AddMinutes(10),
+                Subject = new ClaimsIdentity([new Claim("sub", Guid.NewGuid().ToString()), new Claim("role", RoleNames.Administrator)]),
+            }),
+            _ => "not.a.token",
+        };
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await client.GetAsync("/api/v1/students");
+
+        await response.ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory, AllProviders]
+    public async Task Me_describes_the_signed_in_account(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = await app.AdminClientAsync();
+
+        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
+
+        Assert.Equal(LyceumApp.AdminEmail, me["email"]!.GetValue<string>());
+        Assert.Equal([RoleNames.Administrator], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.True(Guid.TryParse(me["id"]!.GetValue<string>(), out _));
+    }
+
+    [Theory, AllProviders]
+    public async Task A_role_without_the_permission_gets_403_on_students_but_can_see_itself(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = await app.ClientAsAsync(RoleNames.Teacher);
+
+        await (await client.GetAsync("/api/v1/students")).ProblemAsync(HttpStatusCode.Forbidden);
+        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
+        Assert.Equal([RoleNames.Teacher], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    private static string Token(byte[] key, DateTime expires, string audience = "lyceum-api") =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "lyceum",
+            Audience = audience,
+            IssuedAt = expires.AddMinutes(-15),
+            NotBefore = expires.AddMinutes(-15),
+            Expires = expires,
+            Subject = new ClaimsIdentity([new Claim("sub", Guid.NewGuid().ToString()), new Claim("role", RoleNames.Administrator)]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        });
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Startup;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Lyceum.IntegrationTests.Platform;
+
+[Collection("app")]
+public sealed class StartupTests
+{
+    [Theory, AllProviders]
+    public async Task Readiness_is_503_until_every_startup_step_is_done_and_the_api_says_so(DatabaseProvider provider)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await LyceumApp.CreateAsync(provider, NoDemo, s => s.AddSingleton<IStartupTask>(new WaitFor(gate.Task)));
+        using var client = app.CreateClient();
+
+        var body = await WaitForStageAsync(client, "waiting for the test");
+        using var api = await client.GetAsync("/api/v1/students");
+        using var live = await client.GetAsync("/health/live");
+
+        Assert.Equal("Unhealthy", body["status"]!.GetValue<string>());
+        await api.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("5", api.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        gate.SetResult();
+        await LyceumApp.WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK);
+    }
+
+    [Theory, AllProviders]
+    public async Task Readiness_is_503_while_the_database_is_unreachable_and_recovers(DatabaseProvider provider)
+    {
+        await using var app = await (await LyceumApp.CreateAsync(provider, NoDemo)).StartAsync();
+        using var client = app.CreateClient();
+
+        await MakeUnreachableAsync(app.Database);
+        try
+        {
+            using var down = await client.GetAsync("/health/ready");
+            var body = await down.JsonAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("Unhealthy", body["checks"]!["database"]!["status"]!.GetValue<string>());
+        }
+        finally
+        {
+            await MakeReachableAsync(app.Database);
+        }
+
+        await LyceumApp.WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK, seconds: 30);
+    }
+
+    [Theory, AllProviders]
+    public async Task With_Redis_configured_readiness_checks_it_and_only_degrades_without_it(DatabaseProvider provider)
+    {
+        var redis = Environment.GetEnvironmentVariable("LYCEUM_TEST_REDIS") ?? "127.0.0.1:6379";
+        await using var withRedis = await (await LyceumApp.CreateAsync(provider, new Dictionary<string, string?>(NoDemo)
+        {
+            ["Redis:Configuration"] = redis,
+        })).StartAsync();
+        await using var redisGone = await LyceumApp.CreateAsync(provider, new Dictionary<string, string?>(NoDemo)
+        {
+            ["Redis:Configuration"] = "127.0.0.1:1,abortConnect=false,connectTimeout=300",
+        });
+
+        var healthy = await (await withRedis.CreateClient().GetAsync("/health/ready")).JsonAsync();
+        using var client = redisGone.CreateClient();
+        await LyceumApp.WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK);
+        var degraded = await (await client.GetAsync("/health/ready")).JsonAsync();
+
+        Assert.Equal("Healthy", healthy["checks"]!["redis"]!["status"]!.GetValue<string>());
+        Assert.Equal("Degraded", degraded["status"]!.GetValue<string>());
+        Assert.Equal("Degraded", degraded["checks"]!["redis"]!["status"]!.GetValue<string>());
+    }
+
+    /// <summary>Polls readiness (503 all along) until the startup check names the stage.</summary>
+    private static async Task<System.Text.Json.Nodes.JsonNode> WaitForStageAsync(HttpClient client, string stage)
+    {
+        for (var i = 0; ; i++)
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            var body = await ready.JsonAsync(HttpStatusCode.ServiceUnavailable);
+            if (body["checks"]!["startup"]!["description"]!.GetValue<string>() == stage || i == 300)
+            {
+                Assert.Equal(stage, body["checks"]!["startup"]!["description"]!.GetValue<string>());
+                return body;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    internal static readonly Dictionary<string, string?> NoDemo = new() { ["Lyceum:Demo:Enabled"] = "false" };
+
+    private static async Task MakeUnreachableAsync(TestDatabase database)
+    {
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                if (File.Exists(database.Name + suffix))
+                {
+                    File.Move(database.Name + suffix, database.Name + suffix + ".away");
+                }
+            }
+
+            return;
+        }
+
+        await TestDatabase.ExecuteOnServerAsync(
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database.Name}'; " +
+            $"ALTER DATABASE \"{database.Name}\" RENAME TO \"{database.Name}_away\"");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private static async Task MakeReachableAsync(TestDatabase database)
+    {
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                // The app made a new, empty file while the real one was away.
+                File.Delete(database.Name + suffix);
+                if (File.Exists(database.Name + suffix + ".away"))
+                {
+                    File.Move(database.Name + suffix + ".away", database.Name + suffix);
+                }
+            }
+
+            return;
+        }
+
+        await TestDatabase.ExecuteOnServerAsync($"ALTER DATABASE \"{database.Name}_away\" RENAME TO \"{database.Name}\"");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private sealed class WaitFor(Task gate) : IStartupTask
+    {
+        public string Name => "waiting for the test";
+
+        public Task RunAsync(CancellationToken cancellationToken) => gate.WaitAsync(cancellationToken);
+    }
+}
