@@ -9,6 +9,7 @@
 #   BENCH_REF=<commit>     build that commit (git archive into a temp dir) instead of the working tree
 #   BENCH_RESET=1          drop and reseed the bench database even when it already holds 15,000 students
 #   BENCH_RESULTS=<dir>    where results go (default bench/results, git-ignored)
+#   BENCH_QUIET_WAIT=180   seconds to wait for other processes to go quiet before measuring
 #
 # Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
 # running. Runtime: about 1 min build and seed on a fresh database (less on re-runs), then ~2.5 min of wrk.
@@ -148,7 +149,9 @@ if [[ $SEED == 1 ]]; then
     got=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"')
     [[ $got == "$STUDENTS" ]] || die "seeded $got students, expected $STUDENTS"
 fi
-psql_admin -d "$DB_NAME" -c 'ANALYZE' # fresh planner statistics, whether just seeded or reused
+# A steady state like a live database's after autovacuum: statistics and visibility map fresh, and no autovacuum of
+# the just-seeded tables in the middle of a run.
+psql_admin -d "$DB_NAME" -c 'VACUUM (ANALYZE)'
 
 # --- 5. Start the app on a free loopback port and wait for readiness -----------------------------------------------
 PORT=
@@ -200,36 +203,84 @@ MEM=$(free -h | awk '/^Mem:/ { print $2 }')
     echo "runs: ${DURATION}s each, $THREADS threads, connections ${CONNECTIONS[*]}; warm-up ${WARMUP}s; $STUDENTS students, random page 1..$PAGES, pageSize $PAGE_SIZE"
 } >"$RAW"
 
-# CPU accounting, in clock ticks: the whole machine (busy = all but idle and iowait), the app, PostgreSQL's processes.
+# CPU accounting in clock ticks. cpu_snapshot FILE writes "key ticks" lines: wall time, the machine's busy time (all
+# but idle and iowait), the app's, and each PostgreSQL process's (per pid, so that a backend ending mid-run costs
+# nothing but its own last ticks).
 HZ=$(getconf CLK_TCK)
 cpu_snapshot() {
-    local busy app pg
-    busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat)
-    app=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$APP_PID/stat")
-    # shellcheck disable=SC2046 # one path per PostgreSQL process
-    pg=$(cat $(pgrep -u postgres | sed 's|.*|/proc/&/stat|') 2>/dev/null | awk '{ sub(/^.*\) /, ""); s += $12 + $13 } END { print s + 0 }')
-    echo "$busy $app $pg $(date +%s.%N)"
+    {
+        echo "time $(date +%s.%N)"
+        awk '/^cpu / { print "busy", $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+        awk '{ sub(/^.*\) /, ""); print "app", $12 + $13 }' "/proc/$APP_PID/stat"
+        for pid in $(pgrep -u postgres); do
+            awk -v p="$pid" '{ sub(/^.*\) /, ""); print "pg:" p, $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || true
+        done
+    } >"$1"
+}
+
+# cpu_split BEFORE AFTER WRK_TICKS: cores busy per party between two snapshots.
+cpu_split() {
+    awk -v hz="$HZ" -v w="$3" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
+        t = (a["time"] - b["time"]) * hz
+        app = a["app"] - b["app"]; pg = 0
+        for (k in a) if (k ~ /^pg:/) pg += a[k] - (k in b ? b[k] : 0)
+        other = a["busy"] - b["busy"] - app - pg - w
+        printf "cpu_app=%.2f cpu_pg=%.2f cpu_wrk=%.2f cpu_other=%.2f", app / t, pg / t, w / t, (other < 0 ? 0 : other) / t }' "$1" "$2"
+}
+
+# settle: before a run, let the previous one drain (no busy query of the app left, /health/live answering), so that
+# requests the server still works on after wrk hangs up do not count against the next run. Bounded: 30 s.
+settle() {
+    local active
+    for _ in $(seq 1 60); do
+        active=$(psql_admin -d postgres -tAc "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB_NAME' AND state <> 'idle'")
+        [[ $active == 0 ]] && curl -fs -o /dev/null --max-time 1 "$BASE/health/live" && break
+        sleep 0.5
+    done
+    sleep 2
 }
 
 # run_wrk LABEL CONNECTIONS SECONDS SCRIPT PATH: appends wrk's output to the raw file, echoes the BENCH_RESULT line
-# with the CPU each party used during the run (in cores; wrk's from this subshell's children times).
+# with the CPU each party used during the run (in cores; wrk's own from this subshell's children times).
 run_wrk() {
-    local label=$1 conns=$2 seconds=$3 script=$4 path=$5 out before after wrk_ticks cpu line
+    local label=$1 conns=$2 seconds=$3 script=$4 path=$5 out line wrk_ticks cpu
+    settle
     log "wrk $label: -t$THREADS -c$conns -d${seconds}s $path"
-    before=$(cpu_snapshot)
+    cpu_snapshot "$WORK/cpu.before"
     out=$(timeout $((seconds + 30)) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --timeout 5s --latency -s "$script" "$BASE$path" 2>&1) \
         || { printf '%s\n' "$out" >&2; die "wrk $label failed"; }
-    after=$(cpu_snapshot)
-    # `times` prints this shell's then its children's user and system time, e.g. "0m12.345s 0m3.210s".
-    wrk_ticks=$(times | awk -v hz="$HZ" 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); print (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }')
-    cpu=$(awk -v hz="$HZ" -v w="$wrk_ticks" -v b="$before" -v a="$after" 'BEGIN {
-        split(b, x, " "); split(a, y, " "); t = (y[4] - x[4]) * hz
-        app = (y[2] - x[2]) / t; pg = (y[3] - x[3]) / t; wrk = w / t; other = (y[1] - x[1]) / t - app - pg - wrk
-        printf "cpu_app=%.2f cpu_pg=%.2f cpu_wrk=%.2f cpu_other=%.2f", app, pg, wrk, (other < 0 ? 0 : other) }')
+    cpu_snapshot "$WORK/cpu.after"
+    # `times` prints this shell's, then its children's user and system time ("0m12.345s 0m3.210s"); redirected, not
+    # piped, as a pipe would run it in a fresh subshell with no children.
+    times >"$WORK/times"
+    wrk_ticks=$(awk -v hz="$HZ" 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); print (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' "$WORK/times")
+    cpu=$(cpu_split "$WORK/cpu.before" "$WORK/cpu.after" "$wrk_ticks")
     printf '\n## %s (c%s)\n$ wrk -t%s -c%s -d%ss --timeout 5s --latency -s %s %s\n%s\nCPU (cores busy): %s\n' \
         "$label" "$conns" "$THREADS" "$conns" "$seconds" "${script#"$ROOT"/}" "$path" "$out" "$cpu" >>"$RAW"
     line=$(grep '^BENCH_RESULT ' <<<"$out") || die "wrk $label printed no BENCH_RESULT line"
+    [[ $line != *" requests=0 "* ]] || die "wrk $label: no request completed (see $RAW)"
     echo "$line $cpu"
+}
+
+# wait_quiet: the machine is shared (builds, tests); wait up to BENCH_QUIET_WAIT seconds for other processes to use
+# less than a quarter of a core over 2 s, then measure anyway and say so in the raw file.
+wait_quiet() {
+    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-180})) busy
+    while :; do
+        busy=$( { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; sleep 2
+                  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; } | awk -v hz="$HZ" 'NR == 1 { b = $1 } NR == 2 { printf "%.2f", ($1 - b) / hz / 2 }')
+        if awk -v b="$busy" 'BEGIN { exit !(b < 0.25) }'; then
+            log "machine quiet (${busy} cores busy)"
+            return
+        fi
+        if ((SECONDS >= deadline)); then
+            log "WARNING: machine still busy (${busy} cores used by other processes): measuring anyway"
+            { echo; echo "WARNING: other processes used ${busy} cores before the runs:"; ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -6; } >>"$RAW"
+            return
+        fi
+        log "machine busy (${busy} cores used by other processes): waiting"
+        sleep 5
+    done
 }
 
 REPORT=$BENCH_DIR/wrk-report.lua
@@ -237,19 +288,18 @@ STUDENTS_LUA=$BENCH_DIR/students.lua
 HEALTH=/health/live
 LIST="/api/v1/students?page=random&pageSize=$PAGE_SIZE"
 
+wait_quiet
 if [[ $WARMUP -gt 0 ]]; then
-    run_wrk "warm-up $HEALTH" 64 "$WARMUP" "$REPORT" "$HEALTH" >/dev/null
     run_wrk "warm-up students" 64 "$WARMUP" "$STUDENTS_LUA" /api/v1/students >/dev/null
+    run_wrk "warm-up $HEALTH" 64 "$WARMUP" "$REPORT" "$HEALTH" >/dev/null
 fi
 
 declare -A RESULT
 for c in "${CONNECTIONS[@]}"; do
     RESULT[health,$c]=$(run_wrk "$HEALTH" "$c" "$DURATION" "$REPORT" "$HEALTH")
-    sleep 2
 done
 for c in "${CONNECTIONS[@]}"; do
     RESULT[students,$c]=$(run_wrk "GET $LIST" "$c" "$DURATION" "$STUDENTS_LUA" /api/v1/students)
-    sleep 2
 done
 
 # --- 7. Table ------------------------------------------------------------------------------------------------------

@@ -96,6 +96,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             BadHttpRequestException bad => FromBadRequest(bad),
             JsonException json => FromJson(json),
+            // The client went away or the server is stopping mid-request: nothing to blame the caller for.
+            OperationCanceledException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Detail = "The request was cancelled before it completed. Try again.",
+            },
             DbUpdateConcurrencyException => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

@@ -19,9 +19,21 @@ public static partial class CorrelationId
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lyceum.Requests");
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
         {
+            var started = Stopwatch.GetTimestamp();
             await next(context);
+            var path = context.Request.Path;
+            // One line per request; probes and scrapes only at Debug so they do not drown the rest.
+            var level = path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ? LogLevel.Debug : LogLevel.Information;
+            if (logger.IsEnabled(level))
+            {
+                LogRequest(logger, level, context.Request.Method, path, context.Response.StatusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     });
+
+    [LoggerMessage(Message = "{Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMs);
 
     /// <summary>At most 64 characters of letters, digits and - _ . : so that a header cannot inject into logs.</summary>
     internal static bool IsSane(string value) =>
