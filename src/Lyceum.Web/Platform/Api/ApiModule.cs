@@ -101,9 +101,18 @@ public static class ApiModule
     public static RouteGroupBuilder MapApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o
-            .WithTitle("Lyceum API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.WithTitle("Lyceum API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes([BearerScheme])
+                .DisableAgent()
+                .DisableMcp();
+            // A school's API docs stay on the school's server: no vendor toolbar, no telemetry.
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.Telemetry = false;
+            o.PersistentAuthentication = false;
+        });
         return app.MapGroup("/api/v1");
     }
 
