@@ -645,6 +645,11 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Property<int>("SchoolId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("StudentNumber")
                         .IsRequired()
                         .HasMaxLength(20)

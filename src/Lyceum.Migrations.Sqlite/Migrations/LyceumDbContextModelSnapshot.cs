@@ -614,6 +614,11 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Property<int>("SchoolId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StudentNumber")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -14,7 +14,7 @@ namespace Lyceum.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The real app over HTTP (in memory) on a database of its own. A small vocabulary for tests:
-/// <see cref="AdminClientAsync"/>, <see cref="ClientWithTokenAsync"/>, <see cref="InsertAsync{T}"/>, <see cref="QueryAsync{T}"/>.
+/// <see cref="AdminClientAsync"/>, <see cref="ClientAsAsync"/>, <see cref="InsertAsync{T}"/>, <see cref="QueryAsync{T}"/>.
 /// </summary>
 public sealed class LyceumApp : WebApplicationFactory<Program>
 {
@@ -119,30 +119,33 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
         return body!.AccessToken;
     }
 
-    public async Task<HttpClient> ClientWithTokenAsync(string token)
+    public HttpClient ClientWithToken(string token)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await Task.FromResult(client);
+        return client;
     }
 
-    public async Task<HttpClient> AdminClientAsync() => await ClientWithTokenAsync(await TokenAsync());
+    public async Task<HttpClient> AdminClientAsync() => ClientWithToken(await TokenAsync());
 
     /// <summary>Creates an account with the given role preset and returns a client signed in as it.</summary>
     public async Task<HttpClient> ClientAsAsync(string role)
     {
+        var (email, password) = await CreateUserAsync(role);
+        return ClientWithToken(await TokenAsync(email, password));
+    }
+
+    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    {
         var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@lyceum.test";
         const string password = "a-long-enough-password";
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
-            var user = new LyceumUser { UserName = email, Email = email, DisplayName = role };
-            var created = await users.CreateAsync(user, password);
-            Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
-            await users.AddToRoleAsync(user, role);
-        }
-
-        return await ClientWithTokenAsync(await TokenAsync(email, password));
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
+        var user = new LyceumUser { UserName = email, Email = email, DisplayName = role };
+        var created = await users.CreateAsync(user, password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, role);
+        return (email, password);
     }
 
     public async Task InsertAsync<T>(params T[] entities)

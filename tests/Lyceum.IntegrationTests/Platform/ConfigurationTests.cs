@@ -94,10 +94,10 @@ public sealed class ConfigurationTests
         Assert.Equal(provider, app.Services.GetRequiredService<DatabaseSettings>().Provider);
     }
 
-    [Fact]
-    public async Task An_unknown_provider_stops_the_app_with_a_clear_message()
+    [Theory, AllProviders]
+    public async Task An_unknown_provider_stops_the_app_with_a_clear_message(DatabaseProvider provider)
     {
-        await using var app = await LyceumApp.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        await using var app = await LyceumApp.CreateAsync(provider, new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Oracle",
         });

@@ -1,8 +1,10 @@
 using System.Net;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.Platform.Data;
+using Lyceum.Platform.Demo;
 using Lyceum.Platform.Startup;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -21,11 +23,13 @@ public sealed class StartupTests
         var body = await WaitForStageAsync(client, "waiting for the test");
         using var api = await client.GetAsync("/api/v1/students");
         using var live = await client.GetAsync("/health/live");
+        using var openapi = await client.GetAsync("/openapi/v1.json");
 
         Assert.Equal("Unhealthy", body["status"]!.GetValue<string>());
         await api.ProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("5", api.Headers.GetValues("Retry-After").Single());
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, openapi.StatusCode);
 
         gate.SetResult();
         await LyceumApp.WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK);
@@ -92,6 +96,25 @@ public sealed class StartupTests
         }
     }
 
+    [Theory, AllProviders]
+    public async Task A_demo_seed_that_fails_half_way_leaves_nothing_and_the_next_start_seeds_once(DatabaseProvider provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var _ = database;
+        await using (var failing = await LyceumApp.CreateAsync(provider, database: database,
+            services: s => s.AddSingleton<IDemoContributor, FailingContributor>()))
+        {
+            using var client = failing.CreateClient();
+            await WaitForStageAsync(client, "seeding the demo school (failed; retrying — see the logs)");
+            Assert.Equal(0, await failing.QueryAsync(db => db.Schools.CountAsync()));
+            Assert.Equal(0, await failing.QueryAsync(db => db.Students.CountAsync()));
+        }
+
+        await using var next = await (await LyceumApp.CreateAsync(provider, database: database)).StartAsync();
+        Assert.Equal(1, await next.QueryAsync(db => db.Schools.CountAsync()));
+        Assert.Equal(60, await next.QueryAsync(db => db.Students.CountAsync()));
+    }
+
     internal static readonly Dictionary<string, string?> NoDemo = new() { ["Lyceum:Demo:Enabled"] = "false" };
 
     private static async Task MakeUnreachableAsync(TestDatabase database)
@@ -136,6 +159,15 @@ public sealed class StartupTests
 
         await TestDatabase.ExecuteOnServerAsync($"ALTER DATABASE \"{database.Name}_away\" RENAME TO \"{database.Name}\"");
         NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Runs after the records part of the demo (which has written its rows by then) and fails.</summary>
+    private sealed class FailingContributor : IDemoContributor
+    {
+        public int Order => 100;
+
+        public Task ContributeAsync(DemoSchool school, LyceumDbContext db, IProgress<string> progress, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The disk is full (simulated).");
     }
 
     private sealed class WaitFor(Task gate) : IStartupTask

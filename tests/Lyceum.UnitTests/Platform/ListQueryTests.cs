@@ -12,7 +12,7 @@ public sealed class ListQueryTests
         var result = new ListQuery(null, null, null, null).Parse(Sortable);
 
         Assert.True(result.IsSuccess);
-        Assert.Equal(new ListRequest(1, 25, null, []).Page, result.Value!.Page);
+        Assert.Equal(1, result.Value!.Page);
         Assert.Equal(25, result.Value.PageSize);
         Assert.Empty(result.Value.Sort);
         Assert.Equal(0, result.Value.Skip);
@@ -34,6 +34,8 @@ public sealed class ListQueryTests
     [InlineData("-1", null, "page")]
     [InlineData("1.5", null, "page")]
     [InlineData("2147483648", null, "page")]
+    [InlineData("2147483647", null, "page")]
+    [InlineData("1000002", "100", "page")]
     [InlineData(null, "0", "pageSize")]
     [InlineData(null, "-5", "pageSize")]
     [InlineData(null, "101", "pageSize")]

@@ -33,7 +33,7 @@ public sealed class TimetableTests
     }
 
     [Fact]
-    public void Year_groups_do_not_have_the_same_block_at_the_same_time()
+    public void Year_groups_share_a_block_at_the_same_time_in_at_most_one_slot()
     {
         for (var block = 0; block < 8; block++)
         {

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Students;
 
 /// <summary>A student of one school. Leavers are archived (<see cref="ArchivedAt"/>), never deleted.</summary>
-public sealed class Student : Entity
+public sealed class Student : Entity, ISearchable
 {
     public int SchoolId { get; set; }
 
@@ -44,9 +44,15 @@ public sealed class Student : Entity
 
     public Guid? UserId { get; set; }
 
+    /// <summary>Kept by the save interceptor; see <see cref="ISearchable"/>.</summary>
+    public string SearchText { get; set; } = string.Empty;
+
     public List<StudentGuardian> Guardians { get; set; } = [];
 
     public List<Enrollment> Enrollments { get; set; } = [];
+
+    public IEnumerable<string?> SearchTerms() =>
+        [$"{FirstName} {LastName}", $"{LastName} {FirstName}", PreferredName is null ? null : $"{PreferredName} {LastName}", StudentNumber];
 }
 
 public enum Gender
@@ -71,6 +77,7 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
         b.Property(x => x.Phone).HasMaxLength(40);
         b.Property(x => x.Address).HasMaxLength(400);
         b.Property(x => x.Gender).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.SearchText).HasMaxLength(SearchFolding.MaxLength);
         b.HasIndex(x => new { x.LastName, x.FirstName });
         b.HasIndex(x => x.UserId);
         b.HasOne(x => x.School).WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);

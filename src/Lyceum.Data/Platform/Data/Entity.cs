@@ -4,7 +4,7 @@ namespace Lyceum.Platform.Data;
 /// <remarks>
 /// <see cref="Version"/> changes on every save (see <see cref="StampingInterceptor"/>); the API exposes it as the
 /// ETag and compares it with If-Match, and EF Core adds it to the WHERE of every UPDATE so that two concurrent
-/// edits cannot both succeed. A Guid works the same on SQLite and PostgreSQL (docs/adr/0003-ids-and-versions.md).
+/// edits cannot both succeed. A Guid works the same on SQLite and PostgreSQL (docs/adr/0003-ids-versions-and-etags.md).
 /// </remarks>
 public abstract class Entity
 {

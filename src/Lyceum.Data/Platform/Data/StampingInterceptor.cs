@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Lyceum.Platform.Data;
 
-/// <summary>Sets timestamps and a fresh concurrency version on every added or modified <see cref="Entity"/>.</summary>
+/// <summary>Sets timestamps and a fresh concurrency version on every added or modified <see cref="Entity"/>, and the search text of every <see cref="ISearchable"/>.</summary>
 public sealed class StampingInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -24,6 +24,14 @@ public sealed class StampingInterceptor(TimeProvider clock) : SaveChangesInterce
         if (context is null)
         {
             return;
+        }
+
+        foreach (var entry in context.ChangeTracker.Entries<ISearchable>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+            {
+                entry.Entity.SearchText = SearchFolding.TextOf(entry.Entity);
+            }
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Lyceum.Platform.Startup;
 using Microsoft.AspNetCore.Identity;
@@ -47,6 +48,9 @@ public sealed partial class EnsureAdministrator(
             return;
         }
 
+        // One transaction: an interrupted start leaves either a complete administrator or none (and a new password).
+        var db = scope.ServiceProvider.GetRequiredService<LyceumDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var generated = string.IsNullOrEmpty(settings.Password);
         var password = generated ? RandomNumberGenerator.GetString(Alphabet, 20) : settings.Password!;
         var user = new LyceumUser
@@ -59,6 +63,7 @@ public sealed partial class EnsureAdministrator(
         };
         Check(await users.CreateAsync(user, password), $"create the administrator {email} (Lyceum:Admin:Password)");
         Check(await users.AddToRoleAsync(user, RoleNames.Administrator), "grant the Administrator role");
+        await transaction.CommitAsync(cancellationToken);
         LogCreated(logger, email);
 
         if (generated)

@@ -23,6 +23,9 @@ public static class AccessModule
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
                 o.User.RequireUniqueEmail = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<LyceumRole>()
             .AddEntityFrameworkStores<LyceumDbContext>();

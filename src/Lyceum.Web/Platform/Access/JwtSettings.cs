@@ -34,33 +34,47 @@ public sealed class JwtSettings
         }
 
         var path = Path.GetFullPath(KeyFile);
-        if (File.Exists(path))
-        {
-            return Decode(File.ReadAllText(path).Trim(), path);
-        }
-
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bytes = RandomNumberGenerator.GetBytes(64);
-        File.WriteAllText(path, Convert.ToBase64String(bytes));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Decode(string text, string source)
-    {
-        byte[] bytes;
         try
         {
-            bytes = Convert.FromBase64String(text);
+            // Created readable by the owner only from the first byte; CreateNew so that two processes starting
+            // together cannot both write a key: the loser reads the winner's.
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new StreamWriter(path, create))
+            {
+                file.Write(Convert.ToBase64String(bytes));
+            }
+
+            return bytes;
         }
-        catch (FormatException)
+        catch (IOException) when (File.Exists(path))
         {
-            bytes = Encoding.UTF8.GetBytes(text);
+            for (var attempt = 0; ; attempt++)
+            {
+                var text = File.ReadAllText(path).Trim();
+                if (text.Length > 0 || attempt == 20)
+                {
+                    return Decode(text, path);
+                }
+
+                Thread.Sleep(50); // the other process is still writing it
+            }
         }
+    }
+
+    /// <summary>Base64 when it decodes to 256 bits or more; otherwise the text's UTF-8 bytes.</summary>
+    private static byte[] Decode(string text, string source)
+    {
+        var buffer = new byte[text.Length];
+        var bytes = Convert.TryFromBase64String(text, buffer, out var written) && written >= 32
+            ? buffer[..written]
+            : Encoding.UTF8.GetBytes(text);
 
         return bytes.Length >= 32
             ? bytes

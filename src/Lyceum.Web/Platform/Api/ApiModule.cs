@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -65,19 +66,22 @@ public static class ApiModule
         return builder;
     }
 
-    /// <summary><c>Lyceum:Api:MaxRequestBodyBytes</c>, 1 MiB by default; endpoints that take files raise their own.</summary>
+    /// <summary><c>Lyceum:Api:MaxRequestBodyBytes</c>, 1 MiB by default.</summary>
     public static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue<long?>("Lyceum:Api:MaxRequestBodyBytes") ?? 1_048_576;
 
     /// <summary>
-    /// Refuses a declared body over the limit with 413 before anything reads it. Kestrel enforces the same limit
-    /// on bodies without a length (chunked); this makes the answer the same on every server, the test host included.
+    /// Refuses a declared body over the limit with 413 before anything reads it. Kestrel enforces the same limit on
+    /// bodies without a length (chunked); this makes the answer the same on every server, the test host included.
+    /// Runs after routing, so an endpoint that takes files raises its own limit with
+    /// <c>.WithMetadata(new RequestSizeLimitAttribute(…))</c>.
     /// </summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
-        var max = MaxRequestBodyBytes(app.ApplicationServices.GetRequiredService<IConfiguration>());
+        var defaultMax = MaxRequestBodyBytes(app.ApplicationServices.GetRequiredService<IConfiguration>());
         return app.Use(async (context, next) =>
         {
+            var max = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMax;
             if (context.Request.ContentLength > max)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -20,6 +20,9 @@ public sealed record ListQuery(
     public const int MaxPageSize = 100;
     public const int MaxSearchLength = 100;
 
+    /// <summary>The largest number of rows a page may skip: an offset must fit the databases' 32-bit arithmetic.</summary>
+    public const int MaxOffset = 100_000_000;
+
     /// <summary>Checks the values against the list's sortable fields and returns the parsed form or the field errors.</summary>
     public Result<ListRequest> Parse(IReadOnlyCollection<string> sortableFields)
     {
@@ -34,6 +37,11 @@ public sealed record ListQuery(
         if (PageSize is not null && (!int.TryParse(PageSize, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
         {
             errors.Add("pageSize", $"Must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        if (page > 1 && pageSize > 0 && (long)(page - 1) * pageSize > MaxOffset)
+        {
+            errors.Add("page", $"Is beyond the last possible page for a page size of {pageSize}.");
         }
 
         var q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();

@@ -17,7 +17,8 @@ public static class DemoModule
 
 /// <summary>
 /// <c>Lyceum:Demo:Enabled</c>: unset or true → a database without schools gets the demo school; false → never.
-/// A database that has schools is never seeded again at start (use the <c>seed</c> command to add more).
+/// A database that has schools is never seeded again at start (use the <c>seed</c> command to add more). The seed is
+/// transactional and locked, so an interrupted first start or several nodes starting at once leave exactly one demo.
 /// </summary>
 public sealed partial class SeedDemoOnFirstStart(
     IConfiguration configuration, IDbContextFactory<LyceumDbContext> contexts, DemoSeeder seeder,
@@ -41,7 +42,7 @@ public sealed partial class SeedDemoOnFirstStart(
         }
 
         var options = configuration.GetSection("Lyceum:Demo").Get<DemoOptions>() ?? new DemoOptions();
-        await seeder.SeedAsync(options, new Progress<string>(m => LogProgress(logger, m)), cancellationToken);
+        await seeder.SeedAsync(options, new Progress<string>(m => LogProgress(logger, m)), cancellationToken, onlyIntoEmpty: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo: {Message}")]

@@ -44,42 +44,65 @@ public sealed class DemoSeeder(
 {
     private static readonly string[] Suffixes = ["Academy", "High School", "Community College", "School", "Grammar School"];
 
-    public async Task SeedAsync(DemoOptions options, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds <see cref="DemoOptions.Schools"/> schools. Each school is one transaction: an interrupted seed leaves
+    /// nothing half-made. With <paramref name="onlyIntoEmpty"/> it adds nothing when the database already has a
+    /// school, checked under a lock, so several nodes starting on one empty database seed it once.
+    /// </summary>
+    /// <returns>The number of schools added.</returns>
+    public async Task<int> SeedAsync(
+        DemoOptions options, IProgress<string> progress, CancellationToken cancellationToken, bool onlyIntoEmpty = false)
     {
-        var existing = 0;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            existing = await db.Schools.CountAsync(cancellationToken);
-        }
-
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         for (var i = 0; i < options.Schools; i++)
         {
-            var number = existing + i + 1;
-            var students = options.Students / options.Schools + (i < options.Students % options.Schools ? 1 : 0);
-            var faker = new Faker("en_GB") { Random = new Randomizer(options.Seed + number) };
-            var town = faker.PickRandom(DemoNames.Towns);
-            var suffix = faker.PickRandom(Suffixes);
-            var school = new School
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Database.IsNpgsql())
             {
-                Name = $"{town} {suffix}",
-                Code = $"{Initials(town, suffix)}{number}",
-                TimeZone = "Europe/London",
-                Address = $"{faker.PickRandom(DemoNames.Streets)}, {town}, {faker.Address.ZipCode()}",
-                Phone = faker.Phone.PhoneNumber("01### ######"),
-                Email = $"office@{Slug(town)}{number}.sch.example",
-                Website = $"https://{Slug(town)}{number}.sch.example",
-            };
-            progress.Report($"School {i + 1} of {options.Schools}: {school.Name} ({students} students)");
+                // SQLite's write transaction already serialises seeders; PostgreSQL needs a lock of its own.
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(20260901)", cancellationToken);
+            }
 
-            var demo = new DemoSchool(school, faker, students, today);
+            var existing = await db.Schools.CountAsync(cancellationToken);
+            if (onlyIntoEmpty && existing > 0)
+            {
+                return i;
+            }
+
+            var number = existing + 1;
+            var students = options.Students / options.Schools + (i < options.Students % options.Schools ? 1 : 0);
+            var demo = NewSchool(options.Seed, number, students, today);
+            progress.Report($"School {i + 1} of {options.Schools}: {demo.School.Name} ({students} students)");
             foreach (var contributor in contributors.OrderBy(c => c.Order))
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                db.ChangeTracker.Clear();
                 await contributor.ContributeAsync(demo, db, progress, cancellationToken);
             }
+
+            await transaction.CommitAsync(cancellationToken);
         }
+
+        return options.Schools;
+    }
+
+    private static DemoSchool NewSchool(int seed, int number, int students, DateOnly today)
+    {
+        var faker = new Faker("en_GB") { Random = new Randomizer(seed + number) };
+        var town = faker.PickRandom(DemoNames.Towns);
+        var suffix = faker.PickRandom(Suffixes);
+        var school = new School
+        {
+            Name = $"{town} {suffix}",
+            Code = $"{Initials(town, suffix)}{number}",
+            TimeZone = "Europe/London",
+            Address = $"{faker.PickRandom(DemoNames.Streets)}, {town}, {faker.Address.ZipCode()}",
+            Phone = faker.Phone.PhoneNumber("01### ######"),
+            Email = $"office@{Slug(town)}{number}.sch.example",
+            Website = $"https://{Slug(town)}{number}.sch.example",
+        };
+        return new DemoSchool(school, faker, students, today);
     }
 
     private static string Initials(string town, string suffix) =>

@@ -25,8 +25,8 @@ public sealed class RecordsDemo : IDemoContributor
 
     private const int SlotsPerDay = 6;
     private const int Days = 5;
-    private const int SectionSize = 28;
-    private const int MaxTeachingPeriods = 24;
+    private const int SectionSize = 30;
+    private const int MaxTeachingPeriods = 26;
     private const int BatchStudents = 500;
 
     private static readonly int[] YearGroups = [7, 8, 9, 10, 11];
@@ -56,7 +56,7 @@ public sealed class RecordsDemo : IDemoContributor
     [
         ("Headteacher", null), ("Deputy Headteacher", null), ("Business Manager", null), ("Office Manager", null),
         ("Receptionist", null), ("Attendance Officer", null), ("Exams Officer", null), ("SENCo", null),
-        ("IT Technician", null), ("Teaching Assistant", null), ("Teaching Assistant", null),
+        ("IT Technician", null),
     ];
 
     public int Order => 0;

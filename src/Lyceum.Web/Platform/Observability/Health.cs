@@ -50,7 +50,7 @@ internal sealed class StartupHealthCheck(StartupState state) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(state.IsReady
             ? HealthCheckResult.Healthy("ready")
-            : HealthCheckResult.Unhealthy(state.LastError is null ? state.Stage : $"{state.Stage}: {state.LastError}"));
+            : HealthCheckResult.Unhealthy(state.LastError is null ? state.Stage : $"{state.Stage} (failed; retrying — see the logs)"));
 }
 
 internal sealed class DatabaseHealthCheck(IDbContextFactory<LyceumDbContext> contexts, StartupState state) : IHealthCheck

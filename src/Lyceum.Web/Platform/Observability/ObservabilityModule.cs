@@ -40,9 +40,9 @@ public static class ObservabilityModule
         app.UseCorrelationId();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRequestBodyLimit();
         app.UseNotReadyGate();
         app.UseRouting();
+        app.UseRequestBodyLimit();
         // Per-route request counters and durations: http_requests_received_total{endpoint="api/v1/students/"}.
         app.UseHttpMetrics();
         app.UseAuthentication();

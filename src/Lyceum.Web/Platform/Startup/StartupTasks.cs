@@ -104,7 +104,8 @@ public static class StartupModule
     {
         var state = context.RequestServices.GetRequiredService<StartupState>();
         var path = context.Request.Path;
-        if (state.IsReady || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics"))
+        if (state.IsReady || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
+            || path.StartsWithSegments("/docs") || path.StartsWithSegments("/openapi"))
         {
             await next(context);
             return;

@@ -56,6 +56,68 @@ public sealed class AuthTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Five_wrong_passwords_in_a_row_lock_the_account_with_the_same_401(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var (email, password) = await app.CreateUserAsync(RoleNames.Teacher);
+        using var client = app.CreateClient();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await (await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = $"wrong-{i}-password" }))
+                .ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        var locked = await (await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password }))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The e-mail or password is incorrect.", locked["detail"]!.GetValue<string>());
+    }
+
+    [Theory, AllProviders]
+    public async Task A_right_password_resets_the_count_of_wrong_ones(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var (email, password) = await app.CreateUserAsync(RoleNames.Teacher);
+        using var client = app.CreateClient();
+
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                (await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "wrong-password" })).Dispose();
+            }
+
+            Assert.False(string.IsNullOrEmpty(await app.TokenAsync(email, password)));
+        }
+    }
+
+    public static TheoryData<DatabaseProvider, string, string, int, string?> BadTokenRequests()
+    {
+        var data = new TheoryData<DatabaseProvider, string, string, int, string?>();
+        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        {
+            data.Add(provider, "application/json", """{"email":"a@b.c","password":"x","rememberMe":true}""", 400, "rememberMe");
+            data.Add(provider, "application/json", """{"email":["a@b.c"],"password":"x"}""", 400, "email");
+            data.Add(provider, "application/json", """{"email":""", 400, null);
+            data.Add(provider, "application/x-www-form-urlencoded", "email=a%40b.c&password=x", 415, null);
+        }
+
+        return data;
+    }
+
+    [Theory, MemberData(nameof(BadTokenRequests))]
+    public async Task Malformed_sign_in_requests_get_the_matching_4xx(
+        DatabaseProvider provider, string contentType, string body, int status, string? field)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/api/v1/auth/token", new StringContent(body, Encoding.UTF8, contentType));
+
+        await response.ProblemAsync((HttpStatusCode)status, field);
+    }
+
+    [Theory, AllProviders]
     public async Task Missing_credentials_are_a_400_naming_each_field(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
@@ -95,7 +157,7 @@ public sealed class AuthTests(AppFixture fixture)
     }
 
     [Theory, MemberData(nameof(BadTokens))]
-    public async Task Forged_expired_or_malformed_tokens_are_refused(DatabaseProvider provider, string kind)
+    public async Task Forged_expired_or_malformed_tokens_are_refused_and_change_nothing(DatabaseProvider provider, string kind)
     {
         var app = await fixture.App(provider);
         var key = Encoding.UTF8.GetBytes(LyceumApp.SigningKey);
@@ -116,9 +178,16 @@ public sealed class AuthTests(AppFixture fixture)
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        using var response = await client.GetAsync("/api/v1/students");
+        var student = await Students.StudentsApiTests.NewStudentAsync(app, "Token", "Untouched");
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student.Id}")
+        {
+            Content = JsonContent.Create(Students.StudentsApiTests.ValidEdit("Token", "Changed")),
+        };
+        put.Headers.TryAddWithoutValidation("If-Match", Lyceum.Platform.Api.ETags.For(student.Version));
 
-        await response.ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await client.GetAsync("/api/v1/students")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await client.SendAsync(put)).ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Untouched", await app.QueryAsync(db => db.Students.Where(s => s.Id == student.Id).Select(s => s.LastName).SingleAsync()));
     }
 
     [Theory, AllProviders]

@@ -10,8 +10,9 @@ namespace Lyceum.Modules.Identity.IssueToken;
 public sealed record TokenRequest(string? Email, string? Password);
 
 /// <summary>
-/// Checks the credentials and issues tokens. An unknown e-mail and a wrong password get the same answer, and an
-/// unknown e-mail still costs one hash, so that responses do not reveal which accounts exist.
+/// Checks the credentials and issues tokens. An unknown e-mail, a wrong password and a locked account get the same
+/// answer, and an unknown e-mail still costs one hash, so that responses do not reveal which accounts exist. Five
+/// wrong passwords in a row lock the account for five minutes (Identity's lockout).
 /// </summary>
 public sealed class IssueTokenHandler(
     UserManager<LyceumUser> users, LyceumDbContext db, TokenIssuer issuer, IPasswordHasher<LyceumUser> hasher)
@@ -39,10 +40,19 @@ public sealed class IssueTokenHandler(
             return Invalid;
         }
 
-        if (await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, request.Password!))
+        if (await users.IsLockedOutAsync(user))
         {
             return Invalid;
         }
+
+        if (!await users.CheckPasswordAsync(user, request.Password!))
+        {
+            // Identity locks the account after Lockout.MaxFailedAccessAttempts failures in a row.
+            await users.AccessFailedAsync(user);
+            return Invalid;
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
 
         var roles = await users.GetRolesAsync(user);
         return await issuer.IssueAsync(db, user, roles, cancellationToken);

@@ -30,7 +30,7 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
         ["firstName"] = s => s.FirstName,
         ["dateOfBirth"] = s => s.DateOfBirth,
         ["yearGroup"] = s => s.YearGroup,
-        ["formGroup"] = s => s.FormGroup,
+        ["formGroup"] = s => s.FormGroup ?? string.Empty, // NULLs first on both databases
         ["studentNumber"] = s => s.StudentNumber,
     };
 
@@ -67,14 +67,10 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
 
         if (request.Q is { } q)
         {
-            // lower() on both sides works the same on SQLite and PostgreSQL; the search capability brings ranking.
-            var pattern = $"%{EscapeLike(q.ToLowerInvariant())}%";
-            students = students.Where(s =>
-                EF.Functions.Like(s.LastName.ToLower(), pattern, "\\")
-                || EF.Functions.Like(s.FirstName.ToLower(), pattern, "\\")
-                || EF.Functions.Like((s.PreferredName ?? string.Empty).ToLower(), pattern, "\\")
-                || EF.Functions.Like(s.StudentNumber.ToLower(), pattern, "\\")
-                || EF.Functions.Like((s.FirstName + " " + s.LastName).ToLower(), pattern, "\\"));
+            // Both sides folded in .NET (see ISearchable): the same matches on SQLite and PostgreSQL. The search
+            // capability brings ranking and typo tolerance.
+            var pattern = $"%{EscapeLike(SearchFolding.Fold(q))}%";
+            students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, "\\"));
         }
 
         var total = await students.CountAsync(cancellationToken);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lyceum.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(LyceumDbContext))]
-    [Migration("20261125130543_Initial")]
+    [Migration("20261125133655_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -616,6 +616,11 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
                     b.Property<int>("SchoolId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("StudentNumber")
                         .IsRequired()

@@ -354,6 +354,7 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     AdmittedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     ArchivedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     UserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SearchText = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)

@@ -355,6 +355,7 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     AdmittedOn = table.Column<DateOnly>(type: "date", nullable: false),
                     ArchivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    SearchText = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     Version = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lyceum.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(LyceumDbContext))]
-    [Migration("20261125130556_Initial")]
+    [Migration("20261125133713_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -647,6 +647,11 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("SchoolId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("StudentNumber")
                         .IsRequired()
