@@ -672,10 +672,12 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("LastName", "FirstName");
-
                     b.HasIndex("SchoolId", "StudentNumber")
                         .IsUnique();
+
+                    b.HasIndex("LastName", "FirstName", "Id")
+                        .HasDatabaseName("IX_Students_Current_Name")
+                        .HasFilter("\"ArchivedAt\" IS NULL");
 
                     b.ToTable("Students");
                 });

@@ -641,10 +641,12 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("LastName", "FirstName");
-
                     b.HasIndex("SchoolId", "StudentNumber")
                         .IsUnique();
+
+                    b.HasIndex("LastName", "FirstName", "Id")
+                        .HasDatabaseName("IX_Students_Current_Name")
+                        .HasFilter("\"ArchivedAt\" IS NULL");
 
                     b.ToTable("Students");
                 });

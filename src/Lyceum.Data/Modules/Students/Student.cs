@@ -78,7 +78,10 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
         b.Property(x => x.Address).HasMaxLength(400);
         b.Property(x => x.Gender).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.SearchText).HasMaxLength(SearchFolding.MaxLength);
-        b.HasIndex(x => new { x.LastName, x.FirstName });
+        // The default list order over current students, covering the id: pages are found by an index-only scan.
+        b.HasIndex(x => new { x.LastName, x.FirstName, x.Id })
+            .HasDatabaseName("IX_Students_Current_Name")
+            .HasFilter("\"ArchivedAt\" IS NULL");
         b.HasIndex(x => x.UserId);
         b.HasOne(x => x.School).WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
     }
