@@ -42,8 +42,15 @@ die() { log "ERROR: $*"; exit 1; }
 
 APP_PID=
 WORK=$(mktemp -d -t lyceum-bench.XXXXXX)
+APP_LOG=$WORK/app.log
 cleanup() {
     local rc=$?
+    if [[ $rc != 0 && -s $APP_LOG ]]; then
+        mkdir -p "${RESULTS_DIR:?}"
+        cp "$APP_LOG" "$RESULTS_DIR/students-api-failed-$(date -u +%Y%m%dT%H%M%SZ).app.log"
+        log "the app's log is kept in $RESULTS_DIR; its end:"
+        tail -15 "$APP_LOG" | cut -c1-400 >&2
+    fi
     if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
         log "stopping the app (pid $APP_PID)"
         kill -TERM "$APP_PID" 2>/dev/null || true
@@ -86,30 +93,7 @@ pg_isready -q -h 127.0.0.1 -p "$PGPORT" || die "PostgreSQL does not answer on 12
 
 psql_admin() { as_postgres psql -p "$PGPORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-# --- 2. The bench database: reuse it when it already holds the students, else (re)create and seed -----------------
-psql_admin -d postgres -c "DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
-    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
-  ELSE
-    ALTER ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
-  END IF;
-END \$\$;"
-
-existing=0
-if [[ $(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") == 1 ]]; then
-    existing=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"' 2>/dev/null || echo 0)
-fi
-SEED=1
-if [[ $RESET != 1 && $existing == "$STUDENTS" ]]; then
-    SEED=0
-    log "database $DB_NAME already holds $STUDENTS students: not reseeding (BENCH_RESET=1 forces it)"
-else
-    log "recreating database $DB_NAME (it held ${existing:-0} students)"
-    psql_admin -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
-    psql_admin -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
-fi
-
-# --- 3. Build Release ----------------------------------------------------------------------------------------------
+# --- 2. Build Release ----------------------------------------------------------------------------------------------
 if [[ -n $REF ]]; then
     COMMIT=$(git -C "$ROOT" rev-parse --short "$REF^{commit}")
     log "building commit $COMMIT (clean export, working tree ignored)"
@@ -126,7 +110,38 @@ else
 fi
 dotnet build "$SRC/src/Lyceum.Web" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
 DLL=$SRC/src/Lyceum.Web/bin/Release/net10.0/Lyceum.Web.dll
-[[ -f $DLL ]] || die "build output $DLL not found"
+[[ -f $DLL ]] || { tail -40 "$WORK/build.log" >&2; die "build output $DLL not found"; }
+
+# --- 3. The bench database: reuse it when it holds the students and its migrations are the build's, else reseed ---
+psql_admin -d postgres -c "DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+  ELSE
+    ALTER ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+  END IF;
+END \$\$;"
+
+existing=0 foreign=
+if [[ $(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") == 1 ]]; then
+    existing=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"' 2>/dev/null || echo 0)
+    # Applied migrations the build does not have (regenerated or removed): the schema is not this build's.
+    foreign=$(comm -23 \
+        <(psql_admin -d "$DB_NAME" -tAc 'SELECT "MigrationId" FROM "__EFMigrationsHistory"' 2>/dev/null | sort) \
+        <(find "$SRC/src/Lyceum.Migrations.PostgreSql/Migrations" -name '[0-9]*_*.cs' ! -name '*.Designer.cs' -printf '%f\n' | sed 's/\.cs$//' | sort))
+fi
+SEED=1
+if [[ -n $foreign ]]; then
+    log "database $DB_NAME has migrations this build does not know ($(echo $foreign)): recreating it"
+    existing=0
+fi
+if [[ $RESET != 1 && -z $foreign && $existing == "$STUDENTS" ]]; then
+    SEED=0
+    log "database $DB_NAME already holds $STUDENTS students: not reseeding (BENCH_RESET=1 forces it)"
+else
+    log "recreating database $DB_NAME (it held ${existing:-0} students)"
+    psql_admin -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+    psql_admin -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+fi
 
 # --- 4. Configuration shared by seed and app (environment variables beat appsettings.json) -------------------------
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
@@ -161,7 +176,6 @@ for _ in $(seq 1 50); do
 done
 [[ -n $PORT ]] || die "no free port found"
 BASE=http://127.0.0.1:$PORT
-APP_LOG=$WORK/app.log
 log "starting the app on $BASE"
 (cd "$WORK" && exec dotnet "$DLL" --urls "$BASE") >"$APP_LOG" 2>&1 &
 APP_PID=$!
@@ -204,18 +218,26 @@ MEM=$(free -h | awk '/^Mem:/ { print $2 }')
 } >"$RAW"
 
 # CPU accounting in clock ticks. cpu_snapshot FILE writes "key ticks" lines: wall time, the machine's busy time (all
-# but idle and iowait), the app's, and each PostgreSQL process's (per pid, so that a backend ending mid-run costs
-# nothing but its own last ticks).
+# but idle and iowait; interrupt time is charged to the interrupted process as well, so it is not counted apart), the
+# app's, and each PostgreSQL process's (per pid, so that a backend ending mid-run costs nothing but its own last
+# ticks).
 HZ=$(getconf CLK_TCK)
 cpu_snapshot() {
     {
         echo "time $(date +%s.%N)"
         awk '/^cpu / { print "busy", $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-        awk '{ sub(/^.*\) /, ""); print "app", $12 + $13 }' "/proc/$APP_PID/stat"
+        awk '{ sub(/^.*\) /, ""); print "app", $12 + $13 }' "/proc/$APP_PID/stat" 2>/dev/null || app_gone
         for pid in $(pgrep -u postgres); do
             awk -v p="$pid" '{ sub(/^.*\) /, ""); print "pg:" p, $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || true
         done
     } >"$1"
+}
+
+app_gone() {
+    if grep -q 'Application is shutting down' "$APP_LOG"; then
+        die "the app (pid $APP_PID) was stopped from outside (SIGTERM or SIGINT from another process on the machine): re-run"
+    fi
+    die "the app (pid $APP_PID) exited (see its log below)"
 }
 
 # cpu_split BEFORE AFTER WRK_TICKS: cores busy per party between two snapshots.
@@ -290,8 +312,9 @@ LIST="/api/v1/students?page=random&pageSize=$PAGE_SIZE"
 
 wait_quiet
 if [[ $WARMUP -gt 0 ]]; then
-    run_wrk "warm-up students" 64 "$WARMUP" "$STUDENTS_LUA" /api/v1/students >/dev/null
-    run_wrk "warm-up $HEALTH" 64 "$WARMUP" "$REPORT" "$HEALTH" >/dev/null
+    # In subshells like the measured runs, so that `times` in run_wrk counts this wrk only.
+    (run_wrk "warm-up students" 64 "$WARMUP" "$STUDENTS_LUA" /api/v1/students) >/dev/null
+    (run_wrk "warm-up $HEALTH" 64 "$WARMUP" "$REPORT" "$HEALTH") >/dev/null
 fi
 
 declare -A RESULT
@@ -312,7 +335,7 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
             r=${RESULT[$kind,$c]}
             h=${RESULT[health,$c]}
             if [[ $kind == health ]]; then name="GET $HEALTH"; else name="GET $LIST (authenticated)"; fi
-            ratio=$(awk -v a="$(field "$r" rps)" -v b="$(field "$h" rps)" 'BEGIN { printf "%.1f %%", 100 * a / b }')
+            ratio=$(awk -v a="$(field "$r" rps)" -v b="$(field "$h" rps)" 'BEGIN { printf "%.3g %%", 100 * a / b }')
             errors=$(($(field "$r" http_errors) + $(field "$r" socket_errors)))
             printf '| `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" \
                 "$(awk -v v="$(field "$r" rps)" 'BEGIN { printf "%.0f", v }')" \
@@ -332,6 +355,11 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
                 "$(field "$r" cpu_app)" "$(field "$r" cpu_pg)" "$(field "$r" cpu_wrk)" "$(field "$r" cpu_other)"
         done
     done
+    disturbed=$(for r in "${RESULT[@]}"; do field "$r" cpu_other; done | sort -g | tail -1)
+    if awk -v o="$disturbed" 'BEGIN { exit !(o > 0.15) }'; then
+        echo
+        echo "**Disturbed:** other processes used up to $disturbed cores during a run; the figures understate the app. Re-run on a quiet machine."
+    fi
     echo
     echo "Target: ≥ 5,000 requests/s at p95 ≤ 20 ms on the students list."
     for c in "${CONNECTIONS[@]}"; do

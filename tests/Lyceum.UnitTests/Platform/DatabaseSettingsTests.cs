@@ -47,6 +47,20 @@ public sealed class DatabaseSettingsTests
         Assert.Equal("PostgreSQL db.school:5433/lyceum", settings.Describe());
     }
 
+    [Fact]
+    public void PostgreSql_gets_pooling_defaults_unless_the_connection_string_sets_them()
+    {
+        var defaults = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.From(Config(
+            ("Database:Provider", "PostgreSql"), ("ConnectionStrings:Lyceum", "Host=db;Database=x"))).ConnectionString);
+        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.From(Config(
+            ("Database:Provider", "PostgreSql"), ("ConnectionStrings:Lyceum", "Host=db;Database=x;No Reset On Close=false;Max Auto Prepare=0"))).ConnectionString);
+
+        Assert.True(defaults.NoResetOnClose);
+        Assert.Equal(20, defaults.MaxAutoPrepare);
+        Assert.False(chosen.NoResetOnClose);
+        Assert.Equal(0, chosen.MaxAutoPrepare);
+    }
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build();
 }

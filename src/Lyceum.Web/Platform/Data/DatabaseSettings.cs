@@ -29,7 +29,34 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 : $"Data Source={DefaultSqliteFile}";
         }
 
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            connectionString = WithPostgreSqlDefaults(connectionString);
+        }
+
         return new DatabaseSettings(provider, connectionString);
+    }
+
+    /// <summary>
+    /// Defaults that cost nothing and pay on every request, unless the connection string sets them: no
+    /// <c>DISCARD ALL</c> when a pooled connection is returned (we never change session state), and automatic
+    /// preparation of the statements used most (docs/benchmarks.md has the figures).
+    /// </summary>
+    internal static string WithPostgreSqlDefaults(string connectionString)
+    {
+        var given = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var keys = connectionString.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+        if (!keys.Contains("noresetonclose=", StringComparison.Ordinal))
+        {
+            given.NoResetOnClose = true;
+        }
+
+        if (!keys.Contains("maxautoprepare=", StringComparison.Ordinal))
+        {
+            given.MaxAutoPrepare = 20;
+        }
+
+        return given.ConnectionString;
     }
 
     public string MigrationsAssembly => Provider switch

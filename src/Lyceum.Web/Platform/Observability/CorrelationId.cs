@@ -17,7 +17,7 @@ public static partial class CorrelationId
         context.TraceIdentifier = id;
         context.Response.Headers[Header] = id;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lyceum.Requests");
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        using (RequestScope(logger, id))
         {
             var started = Stopwatch.GetTimestamp();
             await next(context);
@@ -31,6 +31,10 @@ public static partial class CorrelationId
             }
         }
     });
+
+    // Structured ("CorrelationId" in JSON logs) and readable in the simple console format alike.
+    private static readonly Func<ILogger, string, IDisposable?> RequestScope =
+        LoggerMessage.DefineScope<string>("CorrelationId:{CorrelationId}");
 
     [LoggerMessage(Message = "{Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms")]
     private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMs);
