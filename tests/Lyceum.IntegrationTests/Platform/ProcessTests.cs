@@ -60,6 +60,7 @@ public sealed class ProcessTests : IDisposable
         var migrate = await AppProcess.RunCommandAsync(["migrate"], env, _workDir);
         var seed = await AppProcess.RunCommandAsync(["seed", "--schools", "2", "--students", "90", "--seed", "7"], env, _workDir);
         var bad = await AppProcess.RunCommandAsync(["seed", "--students", "lots"], env, _workDir);
+        var typo = await AppProcess.RunCommandAsync(["migrat"], env, _workDir);
 
         Assert.True(migrate.ExitCode == 0, migrate.Output);
         Assert.Contains("Database is up to date.", migrate.Output, StringComparison.Ordinal);
@@ -71,6 +72,8 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(90, await CountAsync(database, "Students"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--students must be a whole number", bad.Output, StringComparison.Ordinal);
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("Unknown command 'migrat'", typo.Output, StringComparison.Ordinal);
     }
 
     [Theory, AllProviders]

@@ -31,6 +31,19 @@ public sealed class CliCommandTests
     public void Commands_are_recognised_ignoring_case(string argument, string name) =>
         Assert.Equal(name, CliCommand.Parse([argument]).Command!.Name);
 
+    [Theory]
+    [InlineData("migrat")]
+    [InlineData("run")]
+    [InlineData("seeds")]
+    public void A_mistyped_command_is_not_taken_for_no_command(string argument)
+    {
+        var (command, _) = CliCommand.Parse([argument, "--urls", "http://127.0.0.1:5099"]);
+
+        Assert.NotNull(command);
+        Assert.DoesNotContain(command.Name, CliCommand.Known);
+        Assert.Equal(argument, command.Options["command"]);
+    }
+
     [Fact]
     public void Migrate_does_not_swallow_seed_options() =>
         Assert.Equal(["--students", "5"], CliCommand.Parse(["migrate", "--students", "5"]).HostArgs);

@@ -13,12 +13,20 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
 {
     public static readonly IReadOnlyList<string> Known = ["migrate", "seed", "help"];
 
+    private const string Unknown = "(unknown)";
+
     /// <summary>Splits the arguments into a command (if the first is one) and the rest for the host.</summary>
     public static (CliCommand? Command, string[] HostArgs) Parse(string[] args)
     {
-        if (args.Length == 0 || !Known.Contains(args[0].ToLowerInvariant()) && args[0] is not ("--help" or "-h"))
+        if (args.Length == 0 || args[0].StartsWith('-') && args[0] is not ("--help" or "-h"))
         {
             return (null, args);
+        }
+
+        if (!Known.Contains(args[0].ToLowerInvariant()) && args[0] is not ("--help" or "-h"))
+        {
+            // A mistyped command must not quietly start the server instead.
+            return (new CliCommand(Unknown, new Dictionary<string, string> { ["command"] = args[0] }), args[1..]);
         }
 
         var name = args[0].ToLowerInvariant() is "--help" or "-h" ? "help" : args[0].ToLowerInvariant();
@@ -66,6 +74,10 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
                 await seeder.SeedAsync(options, new SyncProgress(Console.WriteLine), cancellationToken);
                 Console.WriteLine($"Seeded {options.Schools} school(s), {options.Students} students in {clock.Elapsed.TotalSeconds:0.0} s.");
                 return 0;
+            case Unknown:
+                await Console.Error.WriteLineAsync($"Unknown command '{Options["command"]}'. Commands: {string.Join(", ", Known)}.");
+                await Console.Error.WriteLineAsync("Run with no command to start the app; 'help' lists the options.");
+                return 2;
             default:
                 Console.WriteLine(Help);
                 return 0;
