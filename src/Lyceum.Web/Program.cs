@@ -29,7 +29,16 @@ var app = builder.Build();
 
 if (command is not null)
 {
-    return await command.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+    try
+    {
+        return await command.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+    }
+    catch (Exception ex) when (ex is not OperationCanceledException)
+    {
+        // An operator at a console wants the reason, not a stack trace (the logs above have the details).
+        await Console.Error.WriteLineAsync($"{command.Name} failed: {ex.GetBaseException().Message}");
+        return 1;
+    }
 }
 
 app.UseLyceumPipeline();

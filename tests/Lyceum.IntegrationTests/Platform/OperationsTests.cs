@@ -44,6 +44,28 @@ public sealed partial class OperationsTests(AppFixture fixture)
         }
 
         Assert.Equal(before + n, after);
+
+        // A request that failed binding is counted with the 400 it got, not as a success.
+        var bad400 = await CountAsync(client, "/api/v1/auth/token", "400");
+        (await client.PostAsync("/api/v1/auth/token", Http.Json("{not json"))).Dispose();
+        for (var i = 0; i < 50 && await CountAsync(client, "/api/v1/auth/token", "400") == bad400; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(bad400 + 1, await CountAsync(client, "/api/v1/auth/token", "400"));
+    }
+
+    [Theory, AllProviders]
+    public async Task The_front_door_leads_to_the_api_documentation(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/docs/", response.Headers.Location!.ToString());
     }
 
     [Theory, AllProviders]
@@ -125,14 +147,16 @@ public sealed partial class OperationsTests(AppFixture fixture)
         await (await client.DeleteAsync("/api/v1/me")).ProblemAsync(HttpStatusCode.MethodNotAllowed);
     }
 
-    private static async Task<double> CountAsync(HttpClient client, string endpoint)
+    private static async Task<double> CountAsync(HttpClient client, string endpoint, string? code = null)
     {
         var text = await client.GetStringAsync("/metrics");
         var total = 0d;
         foreach (Match m in CounterLine().Matches(text))
         {
             if (m.Groups["labels"].Value.Contains($"endpoint=\"{endpoint}\"", StringComparison.Ordinal)
-                && m.Groups["labels"].Value.Contains("method=\"GET\"", StringComparison.Ordinal))
+                && (code is not null
+                    ? m.Groups["labels"].Value.Contains($"code=\"{code}\"", StringComparison.Ordinal)
+                    : m.Groups["labels"].Value.Contains("method=\"GET\"", StringComparison.Ordinal)))
             {
                 total += double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
             }

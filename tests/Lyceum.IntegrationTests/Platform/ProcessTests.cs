@@ -102,6 +102,17 @@ public sealed class ProcessTests : IDisposable
         await second.WaitUntilReadyAsync();
         Assert.DoesNotContain("Password (shown once)", second.Output, StringComparison.Ordinal);
         Assert.True(password.Length >= 16);
+
+        // Missed it? The operator asks for a new one; the old one stops working.
+        var reset = await AppProcess.RunCommandAsync(["reset-admin-password"], env, _workDir);
+        Assert.True(reset.ExitCode == 0, reset.Output);
+        var fresh = reset.Output.Split('\n').Single(l => l.Contains("Password (shown once):", StringComparison.Ordinal))
+            .Split(':')[1].Trim().TrimEnd('│').Trim();
+        using var client2 = new HttpClient { BaseAddress = second.BaseAddress };
+        using var withNew = await client2.PostAsJsonAsync("/api/v1/auth/token", new { email = "admin@lyceum.local", password = fresh });
+        using var withOld = await client2.PostAsJsonAsync("/api/v1/auth/token", new { email = "admin@lyceum.local", password });
+        Assert.True(withNew.IsSuccessStatusCode, await withNew.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, withOld.StatusCode);
     }
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);

@@ -17,17 +17,22 @@ public sealed class ETagsTests
     public void If_match_with_the_etag_gives_back_the_version() =>
         Assert.Equal(Version, ETags.ReadIfMatch(Request(ifMatch: ETags.For(Version))).Value);
 
-    [Fact]
-    public void No_if_match_is_a_precondition_required() =>
-        Assert.IsType<Error.PreconditionRequired>(ETags.ReadIfMatch(Request()).Error);
+    [Theory]
+    [InlineData(null)]
+    [InlineData("*")]
+    public void No_if_match_or_a_wildcard_is_a_precondition_required(string? ifMatch) =>
+        Assert.IsType<Error.PreconditionRequired>(ETags.ReadIfMatch(Request(ifMatch: ifMatch)).Error);
 
     [Theory]
-    [InlineData("*")]
     [InlineData("W/\"0b9f1c0e5d2a4c579d7e3b6a1f2e4c8d\"")]
+    [InlineData("0b9f1c0e5d2a4c579d7e3b6a1f2e4c8d")]
     [InlineData("\"not-a-version\"")]
     [InlineData("\"0b9f1c0e5d2a4c579d7e3b6a1f2e4c8d\", \"00000000000000000000000000000000\"")]
-    public void Wildcards_weak_unreadable_or_several_etags_fail_the_precondition(string ifMatch) =>
-        Assert.IsType<Error.PreconditionFailed>(ETags.ReadIfMatch(Request(ifMatch: ifMatch)).Error);
+    public void Weak_unquoted_unreadable_or_several_etags_are_a_400_naming_the_header(string ifMatch)
+    {
+        var error = Assert.IsType<Error.Validation>(ETags.ReadIfMatch(Request(ifMatch: ifMatch)).Error);
+        Assert.Equal(["If-Match"], error.Errors.Keys);
+    }
 
     [Fact]
     public void If_none_match_with_the_current_etag_means_the_copy_is_fresh()

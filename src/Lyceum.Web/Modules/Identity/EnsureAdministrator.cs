@@ -52,7 +52,7 @@ public sealed partial class EnsureAdministrator(
         var db = scope.ServiceProvider.GetRequiredService<LyceumDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var generated = string.IsNullOrEmpty(settings.Password);
-        var password = generated ? RandomNumberGenerator.GetString(Alphabet, 20) : settings.Password!;
+        var password = generated ? NewPassword() : settings.Password!;
         var user = new LyceumUser
         {
             UserName = email,
@@ -68,15 +68,22 @@ public sealed partial class EnsureAdministrator(
 
         if (generated)
         {
-            // Printed, not logged: log sinks keep it, and it must be seen exactly once.
-            Console.WriteLine();
-            Console.WriteLine("  ┌──────────────────────────────────────────────────────────────┐");
-            Console.WriteLine($"  │ Lyceum administrator: {email,-39}│");
-            Console.WriteLine($"  │ Password (shown once): {password,-38}│");
-            Console.WriteLine("  └──────────────────────────────────────────────────────────────┘");
-            Console.WriteLine();
+            PrintOnce(email, password);
         }
     }
+
+    /// <summary>Printed, not logged: log sinks keep what they get, and a password must be seen exactly once.</summary>
+    internal static void PrintOnce(string email, string password)
+    {
+        Console.WriteLine();
+        Console.WriteLine("  ┌──────────────────────────────────────────────────────────────┐");
+        Console.WriteLine($"  │ Lyceum administrator: {email,-39}│");
+        Console.WriteLine($"  │ Password (shown once): {password,-38}│");
+        Console.WriteLine("  └──────────────────────────────────────────────────────────────┘");
+        Console.WriteLine();
+    }
+
+    internal static string NewPassword() => RandomNumberGenerator.GetString(Alphabet, 20);
 
     private static void Check(IdentityResult result, string what)
     {

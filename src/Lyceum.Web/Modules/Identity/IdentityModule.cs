@@ -10,6 +10,7 @@ public static class IdentityModule
     {
         services.AddStartupTask<EnsureAdministrator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<ResetAdministratorPassword>();
         services.AddScoped<IssueTokenHandler>();
         services.AddScoped<GetMeHandler>();
         return services;

@@ -75,6 +75,14 @@ public static class ApiProblems
                 problem.Title = TitleOf(status);
             }
 
+            problem.Detail ??= problem.Status switch
+            {
+                401 => "Send 'Authorization: Bearer <accessToken>' with a token from POST /api/v1/auth/token; it may have expired.",
+                403 => "Your account's role does not allow this.",
+                404 => "There is nothing at this address. The API lives under /api/v1; see /docs.",
+                405 => $"{ctx.HttpContext.Request.Method} is not allowed here; see /docs for this route's methods.",
+                _ => null,
+            };
             problem.Extensions["correlationId"] = ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -167,7 +175,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
             {
                 Status = StatusCodes.Status415UnsupportedMediaType,
-                Detail = "Send the body as JSON with 'Content-Type: application/json'.",
+                Detail = "Send the body as JSON with 'Content-Type: application/json' (with curl: -H 'Content-Type: application/json').",
             },
             _ => new ProblemDetails
             {
@@ -182,11 +190,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static HttpValidationProblemDetails FromJson(JsonException json)
     {
         var field = FieldOf(json);
-        var message = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+        var unmapped = json.Message.Contains("could not be mapped", StringComparison.Ordinal);
+        var message = unmapped
             ? "This field is not part of the request."
             : field.Length == 0
                 ? "The body is not valid JSON."
-                : "The value has the wrong type or format.";
+                : ExpectedValue(json.Message);
         if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnknownProperty(json.Message) is { } unknown
             && !field.EndsWith(unknown, StringComparison.Ordinal))
         {
@@ -197,8 +206,64 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             Status = StatusCodes.Status400BadRequest,
             Title = ApiProblems.TitleOf(StatusCodes.Status400BadRequest),
-            Detail = "The request body could not be read.",
+            Detail = unmapped
+                ? $"The body has a field this endpoint does not take: '{field}'. See /docs for the request's fields."
+                : "The request body could not be read.",
         };
+    }
+
+    /// <summary>What the value should look like, from System.Text.Json's "could not be converted to T".</summary>
+    private static string ExpectedValue(string message)
+    {
+        if (message.Contains("DateOnly", StringComparison.Ordinal))
+        {
+            return "Must be a date like 2012-03-14.";
+        }
+
+        if (message.Contains("DateTime", StringComparison.Ordinal))
+        {
+            return "Must be a UTC time like 2026-09-01T08:40:00Z.";
+        }
+
+        foreach (var type in new[] { "Int32", "Int64", "Decimal", "Double" })
+        {
+            if (message.Contains($"System.{type}", StringComparison.Ordinal))
+            {
+                return "Must be a number.";
+            }
+        }
+
+        if (message.Contains("System.Boolean", StringComparison.Ordinal))
+        {
+            return "Must be true or false.";
+        }
+
+        if (message.Contains("System.String", StringComparison.Ordinal))
+        {
+            return "Must be a string.";
+        }
+
+        var enumType = EnumIn(message);
+        return enumType is null
+            ? "The value has the wrong type or format."
+            : $"Must be one of: {string.Join(", ", Enum.GetNames(enumType).Select(JsonNamingPolicy.CamelCase.ConvertName))}.";
+    }
+
+    private static Type? EnumIn(string message)
+    {
+        var start = message.IndexOf("converted to ", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        // "… could not be converted to System.Nullable`1[Lyceum.Modules.Students.Gender]. Path: …"
+        var name = message[(start + "converted to ".Length)..].Split(' ')[0].TrimEnd('.')
+            .Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']');
+        return AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a.GetName().Name?.StartsWith("Lyceum", StringComparison.Ordinal) == true)
+            .Select(a => a.GetType(name))
+            .FirstOrDefault(t => t is { IsEnum: true });
     }
 
     /// <summary>"$.guardians[0].firstName" → "guardians[0].firstName"; "$" → "".</summary>

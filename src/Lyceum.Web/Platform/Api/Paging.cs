@@ -30,7 +30,9 @@ public sealed record ListQuery(
         var page = 1;
         if (Page is not null && (!int.TryParse(Page, out page) || page < 1))
         {
-            errors.Add("page", "Must be a whole number of at least 1.");
+            errors.Add("page", long.TryParse(Page, out var big) && big > int.MaxValue
+                ? "Is beyond the last possible page."
+                : "Must be a whole number of at least 1.");
         }
 
         var pageSize = DefaultPageSize;

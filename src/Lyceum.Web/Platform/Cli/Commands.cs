@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lyceum.Modules.Identity;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
 using Lyceum.Platform.Startup;
@@ -11,7 +12,13 @@ namespace Lyceum.Platform.Cli;
 /// </summary>
 public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string> Options)
 {
-    public static readonly IReadOnlyList<string> Known = ["migrate", "seed", "help"];
+    public static readonly IReadOnlyList<string> Known = ["migrate", "seed", "reset-admin-password", "help"];
+
+    private static readonly Dictionary<string, string[]> OptionsOf = new()
+    {
+        ["seed"] = ["schools", "students", "seed"],
+        ["reset-admin-password"] = ["email"],
+    };
 
     private const string Unknown = "(unknown)";
 
@@ -32,12 +39,25 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
         var name = args[0].ToLowerInvariant() is "--help" or "-h" ? "help" : args[0].ToLowerInvariant();
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var rest = new List<string>();
+        var allowed = OptionsOf.GetValueOrDefault(name, []);
         for (var i = 1; i < args.Length; i++)
         {
             var key = args[i].TrimStart('-');
-            if (name == "seed" && key is "schools" or "students" or "seed" && i + 1 < args.Length)
+            if (allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                options[key] = args[++i];
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    options["error"] = $"{args[i]} needs a value.";
+                }
+                else
+                {
+                    options[key] = args[++i];
+                }
+            }
+            else if (allowed.Length > 0 && args[i].StartsWith("--", StringComparison.Ordinal) && !key.Contains(':') && !key.Contains('='))
+            {
+                // "--school 2" must not quietly seed the default; host settings ("--Database:Provider=…") pass.
+                options["error"] = $"Unknown option {args[i]} for '{name}'. Options: {string.Join(", ", allowed.Select(a => "--" + a))}.";
             }
             else
             {
@@ -50,6 +70,12 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
 
     public async Task<int> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (Options.TryGetValue("error", out var optionError))
+        {
+            await Console.Error.WriteLineAsync(optionError);
+            return 2;
+        }
+
         switch (Name)
         {
             case "migrate":
@@ -74,6 +100,10 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
                 await seeder.SeedAsync(options, new SyncProgress(Console.WriteLine), cancellationToken);
                 Console.WriteLine($"Seeded {options.Schools} school(s), {options.Students} students in {clock.Elapsed.TotalSeconds:0.0} s.");
                 return 0;
+            case "reset-admin-password":
+                await RunStartupTaskAsync<MigrateDatabase>(services, cancellationToken);
+                return await services.GetRequiredService<ResetAdministratorPassword>()
+                    .RunAsync(Options.GetValueOrDefault("email"), cancellationToken);
             case Unknown:
                 await Console.Error.WriteLineAsync($"Unknown command '{Options["command"]}'. Commands: {string.Join(", ", Known)}.");
                 await Console.Error.WriteLineAsync("Run with no command to start the app; 'help' lists the options.");
@@ -88,7 +118,7 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
     {
         options = new DemoOptions();
         error = string.Empty;
-        foreach (var (key, text) in Options)
+        foreach (var (key, text) in Options.Where(o => o.Key != "error"))
         {
             if (!int.TryParse(text, out var value) || value < 1)
             {
@@ -128,6 +158,9 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
                         --schools N    schools to add (default 1)
                         --students N   students across them (default 600)
                         --seed N       random seed; the same seed gives the same schools (default 20260901)
+          reset-admin-password
+                      a new generated password for the administrator, shown once; lifts a lockout
+                        --email E      another administrator than Lyceum__Admin__Email / admin@lyceum.local
           help        this text
 
         Configuration (environment variables win): Database__Provider, ConnectionStrings__Lyceum,

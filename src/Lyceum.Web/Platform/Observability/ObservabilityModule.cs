@@ -38,13 +38,25 @@ public static class ObservabilityModule
     public static WebApplication UseLyceumPipeline(this WebApplication app)
     {
         app.UseCorrelationId();
+        app.UseRouting();
+        // Per-route request counters and durations: http_requests_received_total{endpoint="/api/v1/students/"}.
+        // Outside the exception handler, so a request that failed binding is counted with the 400 it got.
+        app.UseHttpMetrics();
+        app.Use(async (context, next) =>
+        {
+            // The exception handler clears the endpoint before it writes the problem: put it back so that the
+            // metrics above still name the route.
+            var endpoint = context.GetEndpoint();
+            await next(context);
+            if (context.GetEndpoint() is null && endpoint is not null)
+            {
+                context.SetEndpoint(endpoint);
+            }
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNotReadyGate();
-        app.UseRouting();
         app.UseRequestBodyLimit();
-        // Per-route request counters and durations: http_requests_received_total{endpoint="api/v1/students/"}.
-        app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapLyceumHealth();

@@ -14,8 +14,9 @@ public sealed record TokenRequest(string? Email, string? Password);
 /// answer, and an unknown e-mail still costs one hash, so that responses do not reveal which accounts exist. Five
 /// wrong passwords in a row lock the account for five minutes (Identity's lockout).
 /// </summary>
-public sealed class IssueTokenHandler(
-    UserManager<LyceumUser> users, LyceumDbContext db, TokenIssuer issuer, IPasswordHasher<LyceumUser> hasher)
+public sealed partial class IssueTokenHandler(
+    UserManager<LyceumUser> users, LyceumDbContext db, TokenIssuer issuer, IPasswordHasher<LyceumUser> hasher,
+    ILogger<IssueTokenHandler> logger)
 {
     private static readonly LyceumUser Nobody = new() { DisplayName = "nobody" };
     private static string? _dummyHash;
@@ -49,6 +50,11 @@ public sealed class IssueTokenHandler(
         {
             // Identity locks the account after Lockout.MaxFailedAccessAttempts failures in a row.
             await users.AccessFailedAsync(user);
+            if (await users.IsLockedOutAsync(user))
+            {
+                LogLocked(logger, user.Email ?? user.Id.ToString(), await users.GetLockoutEndDateAsync(user));
+            }
+
             return Invalid;
         }
 
@@ -59,6 +65,9 @@ public sealed class IssueTokenHandler(
     }
 
     private static Error.Unauthorized Invalid => new("The e-mail or password is incorrect.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account} locked after repeated wrong passwords until {Until}")]
+    private static partial void LogLocked(ILogger logger, string account, DateTimeOffset? until);
 }
 
 public static class IssueTokenEndpoint
