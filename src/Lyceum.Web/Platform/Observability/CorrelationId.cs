@@ -10,27 +10,30 @@ public static partial class CorrelationId
 {
     public const string Header = "X-Correlation-Id";
 
-    public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app)
     {
-        var incoming = context.Request.Headers[Header].ToString();
-        var id = IsSane(incoming) ? incoming : Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
-        context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lyceum.Requests");
-        using (RequestScope(logger, id))
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lyceum.Requests");
+        return app.Use(async (context, next) =>
         {
-            var started = Stopwatch.GetTimestamp();
-            await next(context);
-            var path = context.Request.Path;
-            // One line per request; probes and scrapes only at Debug so they do not drown the rest.
-            var level = path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ? LogLevel.Debug : LogLevel.Information;
-            if (logger.IsEnabled(level))
+            var incoming = context.Request.Headers[Header].ToString();
+            var id = IsSane(incoming) ? incoming : Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
+            context.TraceIdentifier = id;
+            context.Response.Headers[Header] = id;
+            using (RequestScope(logger, id))
             {
-                LogRequest(logger, level, context.Request.Method, path, context.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var started = Stopwatch.GetTimestamp();
+                await next(context);
+                var path = context.Request.Path;
+                // One line per request; probes and scrapes only at Debug so they do not drown the rest.
+                var level = path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ? LogLevel.Debug : LogLevel.Information;
+                if (logger.IsEnabled(level))
+                {
+                    LogRequest(logger, level, context.Request.Method, path, context.Response.StatusCode,
+                        Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
             }
-        }
-    });
+        });
+    }
 
     // Structured ("CorrelationId" in JSON logs) and readable in the simple console format alike.
     private static readonly Func<ILogger, string, IDisposable?> RequestScope =

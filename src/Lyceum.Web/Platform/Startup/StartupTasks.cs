@@ -100,29 +100,32 @@ public static class StartupModule
     }
 
     /// <summary>Until startup is done, everything but health, metrics and docs answers 503 with Retry-After.</summary>
-    public static IApplicationBuilder UseNotReadyGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseNotReadyGate(this IApplicationBuilder app)
     {
-        var state = context.RequestServices.GetRequiredService<StartupState>();
-        var path = context.Request.Path;
-        if (state.IsReady || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
-            || path.StartsWithSegments("/docs") || path.StartsWithSegments("/openapi"))
+        var state = app.ApplicationServices.GetRequiredService<StartupState>();
+        return app.Use(async (context, next) =>
         {
-            await next(context);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = "5";
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
+            var path = context.Request.Path;
+            if (state.IsReady || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
+                || path.StartsWithSegments("/docs") || path.StartsWithSegments("/openapi"))
             {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Lyceum is starting",
-                Detail = $"The app is still preparing the database ({state.Stage}). Try again in a few seconds.",
-            },
+                await next(context);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Lyceum is starting",
+                    Detail = $"The app is still preparing the database ({state.Stage}). Try again in a few seconds.",
+                },
+            });
         });
-    });
+    }
 }
