@@ -59,6 +59,9 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
             ["Lyceum:Admin:Password"] = AdminPassword,
             ["Lyceum:Demo:Students"] = "60",
             ["Lyceum:Jwt:SigningKey"] = SigningKey,
+            // The suite signs in far more often than a person could; the rate-limit tests set their own limits.
+            ["Lyceum:RateLimits:SignInPerEmailPerMinute"] = "1000000",
+            ["Lyceum:RateLimits:SignInPerIpPerMinute"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Lyceum.Platform.Observability"] = "Warning",
         };

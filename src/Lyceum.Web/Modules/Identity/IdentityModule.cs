@@ -1,5 +1,7 @@
 using Lyceum.Modules.Identity.GetMe;
 using Lyceum.Modules.Identity.IssueToken;
+using Lyceum.Modules.Identity.RefreshAccessToken;
+using Lyceum.Modules.Identity.RevokeToken;
 using Lyceum.Platform.Startup;
 
 namespace Lyceum.Modules.Identity;
@@ -10,8 +12,11 @@ public static class IdentityModule
     {
         services.AddStartupTask<EnsureAdministrator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<SignInLimiter>();
         services.AddSingleton<ResetAdministratorPassword>();
         services.AddScoped<IssueTokenHandler>();
+        services.AddScoped<RefreshAccessTokenHandler>();
+        services.AddScoped<RevokeTokenHandler>();
         services.AddScoped<GetMeHandler>();
         return services;
     }
@@ -20,6 +25,8 @@ public static class IdentityModule
     {
         var auth = api.MapGroup("/auth").WithTags("Identity");
         auth.MapIssueToken();
+        auth.MapRefreshAccessToken();
+        auth.MapRevokeToken();
         api.MapGetMe();
         return api;
     }

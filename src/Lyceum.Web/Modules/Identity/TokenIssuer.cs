@@ -4,6 +4,7 @@ using System.Text;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -12,13 +13,16 @@ namespace Lyceum.Modules.Identity;
 /// <summary>The token pair the API hands out: a short-lived JWT and an opaque refresh token stored only as its hash.</summary>
 public sealed record TokenResponse(string AccessToken, string TokenType, DateTime ExpiresAt, string RefreshToken);
 
-/// <summary>Creates access tokens and stores refresh tokens. Refresh and revocation arrive with the identity issue.</summary>
+/// <summary>
+/// Creates access tokens and stores refresh tokens. A sign-in starts a token family; each refresh continues it, so a
+/// refresh token used twice can revoke everything descended from the same sign-in.
+/// </summary>
 public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
     public async Task<TokenResponse> IssueAsync(
-        LyceumDbContext db, LyceumUser user, IList<string> roles, CancellationToken cancellationToken)
+        LyceumDbContext db, LyceumUser user, IList<string> roles, CancellationToken cancellationToken, Guid? family = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // JWT times are whole seconds: report the same instant the token carries.
@@ -49,7 +53,7 @@ public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
         {
             Id = Guid.NewGuid(),
             UserId = user.Id,
-            FamilyId = Guid.NewGuid(),
+            FamilyId = family ?? Guid.NewGuid(),
             TokenHash = Hash(refreshToken),
             CreatedAt = now,
             ExpiresAt = now.AddDays(jwt.RefreshTokenDays),
@@ -57,6 +61,15 @@ public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
 
         return new TokenResponse(accessToken, "Bearer", expires, refreshToken);
+    }
+
+    /// <summary>Revokes every live token of a family: the sign-in it came from is over.</summary>
+    public Task<int> RevokeFamilyAsync(LyceumDbContext db, Guid family, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.RefreshTokens
+            .Where(t => t.FamilyId == family && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
     }
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -31,6 +31,17 @@ public static class ApiProblems
         }),
     };
 
+    /// <summary>The problem response for an error, with the headers it needs (Retry-After for 429).</summary>
+    public static ProblemHttpResult ToProblem(this Error error, HttpResponse response)
+    {
+        if (error is Error.TooManyRequests tooMany)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(tooMany.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return error.ToProblem();
+    }
+
     /// <summary>200 with the value, or the error's problem response.</summary>
     public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result) =>
         result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
@@ -44,6 +55,7 @@ public static class ApiProblems
         Error.Conflict => StatusCodes.Status409Conflict,
         Error.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         Error.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        Error.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 

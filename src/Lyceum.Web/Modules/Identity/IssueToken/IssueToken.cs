@@ -16,12 +16,13 @@ public sealed record TokenRequest(string? Email, string? Password);
 /// </summary>
 public sealed partial class IssueTokenHandler(
     UserManager<LyceumUser> users, LyceumDbContext db, TokenIssuer issuer, IPasswordHasher<LyceumUser> hasher,
-    ILogger<IssueTokenHandler> logger)
+    SignInLimiter limiter, ILogger<IssueTokenHandler> logger)
 {
     private static readonly LyceumUser Nobody = new() { DisplayName = "nobody" };
     private static string? _dummyHash;
 
-    public async Task<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
+    public async Task<Result<TokenResponse>> HandleAsync(
+        TokenRequest request, string? clientAddress, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Required("email", request.Email);
@@ -31,6 +32,11 @@ public sealed partial class IssueTokenHandler(
         if (errors.Any)
         {
             return errors.ToError();
+        }
+
+        if (limiter.TryEnter(clientAddress, request.Email!) is { } wait)
+        {
+            return new Error.TooManyRequests("Too many sign-in attempts. Wait a minute and try again.", wait);
         }
 
         var user = await users.FindByEmailAsync(request.Email!.Trim());
@@ -74,11 +80,15 @@ public static class IssueTokenEndpoint
 {
     public static void MapIssueToken(this IEndpointRouteBuilder auth) =>
         auth.MapPost("/token", async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> (
-                TokenRequest request, IssueTokenHandler handler, CancellationToken cancellationToken) =>
-            (await handler.HandleAsync(request, cancellationToken)).ToOk())
+                TokenRequest request, HttpContext http, IssueTokenHandler handler, CancellationToken cancellationToken) =>
+            {
+                var result = await handler.HandleAsync(request, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+                return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem(http.Response);
+            })
             .AllowAnonymous()
             .WithName("IssueToken")
             .WithSummary("Sign in with e-mail and password and get a bearer token")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }
