@@ -100,6 +100,12 @@ public sealed class AuthTests(AppFixture fixture)
             data.Add(provider, "application/json", """{"email":["a@b.c"],"password":"x"}""", 400, "email");
             data.Add(provider, "application/json", """{"email":""", 400, null);
             data.Add(provider, "application/x-www-form-urlencoded", "email=a%40b.c&password=x", 415, null);
+            data.Add(provider, "application/json", """{"email":"a@b.c","password":""}""", 400, "password");
+            data.Add(provider, "application/json", $$"""{"email":"a@b.c","password":"{{new string('p', 300)}}"}""", 400, "password");
+            data.Add(provider, "application/json", $$"""{"email":"a@b.c","password":"{{new string('p', 1024 * 1024)}}"}""", 413, null);
+            data.Add(provider, "application/json", """{"email":"ελένη@σχολείο.ελ","password":"a-long-password"}""", 401, null);
+            data.Add(provider, "application/json", """{"email":"' OR 1=1; DROP TABLE AspNetUsers; --","password":"x' OR '1'='1"}""", 401, null);
+            data.Add(provider, "application/json", """{"email":"<script>alert(1)</script>@x.y","password":"<img src=x onerror=alert(1)>"}""", 401, null);
         }
 
         return data;
@@ -151,6 +157,8 @@ public sealed class AuthTests(AppFixture fixture)
             data.Add(provider, "wrong-audience");
             data.Add(provider, "garbage");
             data.Add(provider, "unsigned");
+            data.Add(provider, "flipped-signature");
+            data.Add(provider, "wrong-issuer");
         }
 
         return data;
@@ -166,6 +174,8 @@ public sealed class AuthTests(AppFixture fixture)
             "forged" => Token(Encoding.UTF8.GetBytes("another-key-another-key-another-key-!!"), DateTime.UtcNow.AddMinutes(10)),
             "expired" => Token(key, DateTime.UtcNow.AddMinutes(-5)),
             "wrong-audience" => Token(key, DateTime.UtcNow.AddMinutes(10), audience: "someone-else"),
+            "wrong-issuer" => Token(key, DateTime.UtcNow.AddMinutes(10), issuer: "evil"),
+            "flipped-signature" => Flip(Token(key, DateTime.UtcNow.AddMinutes(10))),
             "unsigned" => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
                 Issuer = "lyceum",
@@ -214,10 +224,16 @@ public sealed class AuthTests(AppFixture fixture)
         Assert.Equal([RoleNames.Teacher], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
     }
 
-    private static string Token(byte[] key, DateTime expires, string audience = "lyceum-api") =>
+    private static string Flip(string token)
+    {
+        var last = token[^1];
+        return token[..^1] + (last == 'A' ? 'B' : 'A');
+    }
+
+    private static string Token(byte[] key, DateTime expires, string audience = "lyceum-api", string issuer = "lyceum") =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "lyceum",
+            Issuer = issuer,
             Audience = audience,
             IssuedAt = expires.AddMinutes(-15),
             NotBefore = expires.AddMinutes(-15),
