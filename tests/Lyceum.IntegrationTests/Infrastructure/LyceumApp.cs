@@ -21,6 +21,7 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
     public const string AdminEmail = "head@lyceum.test";
     public const string AdminPassword = "correct-horse-battery";
     public const string SigningKey = "test-signing-key-that-is-long-enough-for-hs256";
+    public const string DemoPassword = "demo-password-for-tests";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
@@ -58,6 +59,7 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
             ["Lyceum:Admin:Email"] = AdminEmail,
             ["Lyceum:Admin:Password"] = AdminPassword,
             ["Lyceum:Demo:Students"] = "60",
+            ["Lyceum:Demo:Password"] = DemoPassword,
             ["Lyceum:Jwt:SigningKey"] = SigningKey,
             // The suite signs in far more often than a person could; the rate-limit tests set their own limits.
             ["Lyceum:RateLimits:SignInPerEmailPerMinute"] = "1000000",

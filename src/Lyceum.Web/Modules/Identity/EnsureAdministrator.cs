@@ -73,11 +73,12 @@ public sealed partial class EnsureAdministrator(
     }
 
     /// <summary>Printed, not logged: log sinks keep what they get, and a password must be seen exactly once.</summary>
-    internal static void PrintOnce(string email, string password)
+    internal static void PrintOnce(string email, string password, string label = "Lyceum administrator")
     {
+        var who = $"{label}: {email}";
         Console.WriteLine();
         Console.WriteLine("  ┌──────────────────────────────────────────────────────────────┐");
-        Console.WriteLine($"  │ Lyceum administrator: {email,-39}│");
+        Console.WriteLine($"  │ {who,-61}│");
         Console.WriteLine($"  │ Password (shown once): {password,-38}│");
         Console.WriteLine("  └──────────────────────────────────────────────────────────────┘");
         Console.WriteLine();

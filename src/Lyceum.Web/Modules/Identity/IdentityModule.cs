@@ -1,7 +1,9 @@
+using Lyceum.Modules.Identity.Demo;
 using Lyceum.Modules.Identity.GetMe;
 using Lyceum.Modules.Identity.IssueToken;
 using Lyceum.Modules.Identity.RefreshAccessToken;
 using Lyceum.Modules.Identity.RevokeToken;
+using Lyceum.Platform.Demo;
 using Lyceum.Platform.Startup;
 
 namespace Lyceum.Modules.Identity;
@@ -12,6 +14,7 @@ public static class IdentityModule
     {
         services.AddStartupTask<EnsureAdministrator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<IDemoContributor, DemoAccounts>();
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<ResetAdministratorPassword>();
         services.AddScoped<IssueTokenHandler>();
