@@ -8,6 +8,8 @@ namespace Lyceum.IntegrationTests.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AllProvidersAttribute : DataAttribute
 {
-    public override IEnumerable<object[]> GetData(MethodInfo testMethod) =>
-        [[DatabaseProvider.Sqlite], [DatabaseProvider.PostgreSql]];
+    /// <summary>Every provider, for theories whose data adds other columns (build TheoryData over this).</summary>
+    public static readonly DatabaseProvider[] Providers = [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => Providers.Select(p => new object[] { p });
 }

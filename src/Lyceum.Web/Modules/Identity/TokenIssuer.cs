@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -70,6 +71,15 @@ public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
         return db.RefreshTokens
             .Where(t => t.FamilyId == family && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    }
+
+    /// <summary>The stored form of a refresh token a client sent, or the field error for an absent or oversized one.</summary>
+    public static Result<string> HashOfSubmitted(string? refreshToken)
+    {
+        var errors = new FieldErrors();
+        errors.Required("refreshToken", refreshToken);
+        errors.MaxLength("refreshToken", refreshToken, 200);
+        return errors.Any ? errors.ToError() : Hash(refreshToken!.Trim());
     }
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

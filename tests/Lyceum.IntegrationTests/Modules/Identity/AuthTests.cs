@@ -94,7 +94,7 @@ public sealed class AuthTests(AppFixture fixture)
     public static TheoryData<DatabaseProvider, string, string, int, string?> BadTokenRequests()
     {
         var data = new TheoryData<DatabaseProvider, string, string, int, string?>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        foreach (var provider in AllProvidersAttribute.Providers)
         {
             data.Add(provider, "application/json", """{"email":"a@b.c","password":"x","rememberMe":true}""", 400, "rememberMe");
             data.Add(provider, "application/json", """{"email":["a@b.c"],"password":"x"}""", 400, "email");
@@ -150,7 +150,7 @@ public sealed class AuthTests(AppFixture fixture)
     public static TheoryData<DatabaseProvider, string> BadTokens()
     {
         var data = new TheoryData<DatabaseProvider, string>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        foreach (var provider in AllProvidersAttribute.Providers)
         {
             data.Add(provider, "forged");
             data.Add(provider, "expired");

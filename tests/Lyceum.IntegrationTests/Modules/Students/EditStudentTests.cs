@@ -104,7 +104,7 @@ public sealed class EditStudentTests(AppFixture fixture)
     public static TheoryData<DatabaseProvider, string, string> InvalidFields()
     {
         var data = new TheoryData<DatabaseProvider, string, string>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        foreach (var provider in AllProvidersAttribute.Providers)
         {
             data.Add(provider, """{"firstName":""}""", "firstName");
             data.Add(provider, """{"lastName":"   "}""", "lastName");
@@ -141,7 +141,7 @@ public sealed class EditStudentTests(AppFixture fixture)
     public static TheoryData<DatabaseProvider, string, string, int, string?> MalformedBodies()
     {
         var data = new TheoryData<DatabaseProvider, string, string, int, string?>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        foreach (var provider in AllProvidersAttribute.Providers)
         {
             data.Add(provider, "application/json", """{"firstName": "A", """, 400, null);
             data.Add(provider, "application/json", "not json at all", 400, null);

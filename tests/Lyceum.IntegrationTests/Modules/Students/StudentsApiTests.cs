@@ -132,7 +132,7 @@ public sealed class StudentsApiTests(AppFixture fixture)
     public static TheoryData<DatabaseProvider, string, string> BadListParameters()
     {
         var data = new TheoryData<DatabaseProvider, string, string>();
-        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql })
+        foreach (var provider in AllProvidersAttribute.Providers)
         {
             data.Add(provider, "pageSize=0", "pageSize");
             data.Add(provider, "pageSize=-5", "pageSize");

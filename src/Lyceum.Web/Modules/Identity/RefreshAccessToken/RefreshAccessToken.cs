@@ -19,15 +19,13 @@ public sealed partial class RefreshAccessTokenHandler(
 {
     public async Task<Result<TokenResponse>> HandleAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        errors.Required("refreshToken", request.RefreshToken);
-        errors.MaxLength("refreshToken", request.RefreshToken, 200);
-        if (errors.Any)
+        var submitted = TokenIssuer.HashOfSubmitted(request.RefreshToken);
+        if (!submitted.IsSuccess)
         {
-            return errors.ToError();
+            return submitted.Error!;
         }
 
-        var hash = TokenIssuer.Hash(request.RefreshToken!.Trim());
+        var hash = submitted.Value;
         var stored = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         if (stored is null || stored.ExpiresAt <= now)

@@ -16,15 +16,13 @@ public sealed class RevokeTokenHandler(LyceumDbContext db, TokenIssuer issuer)
 {
     public async Task<Result<bool>> HandleAsync(RevokeRequest request, CancellationToken cancellationToken)
     {
-        var errors = new FieldErrors();
-        errors.Required("refreshToken", request.RefreshToken);
-        errors.MaxLength("refreshToken", request.RefreshToken, 200);
-        if (errors.Any)
+        var submitted = TokenIssuer.HashOfSubmitted(request.RefreshToken);
+        if (!submitted.IsSuccess)
         {
-            return errors.ToError();
+            return submitted.Error!;
         }
 
-        var hash = TokenIssuer.Hash(request.RefreshToken!.Trim());
+        var hash = submitted.Value;
         var family = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId)
             .FirstOrDefaultAsync(cancellationToken);
         if (family is { } f)
