@@ -2,6 +2,7 @@ using Lyceum.Modules.Identity;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
+using Lyceum.Platform.Audit;
 using Lyceum.Platform.Cli;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
@@ -23,6 +24,7 @@ builder.Services
     .AddStartupTask<MigrateDatabase>()
     .AddIdentityModule()
     .AddLyceumDemo()
+    .AddLyceumAudit()
     .AddStudentsModule();
 
 var app = builder.Build();
@@ -44,6 +46,7 @@ if (command is not null)
 app.UseLyceumPipeline();
 app.MapApi()
     .MapIdentityEndpoints()
+    .MapAuditEndpoints()
     .MapStudentsEndpoints();
 
 await app.RunAsync();

@@ -133,6 +133,28 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
 
     public async Task<HttpClient> AdminClientAsync() => ClientWithToken(await TokenAsync());
 
+    private readonly Dictionary<string, string> _demoTokens = [];
+
+    /// <summary>
+    /// A client signed in as the demo account of a role preset (<c>teacher@demo.lyceum.local</c> …), linked to real
+    /// people of the demo school. Its token is reused for the app's lifetime (tests run well within its 15 minutes).
+    /// </summary>
+    public async Task<HttpClient> DemoClientAsync(string role)
+    {
+        if (!_demoTokens.TryGetValue(role, out var token))
+        {
+            _demoTokens[role] = token = await TokenAsync(DemoEmail(role), DemoPassword);
+        }
+
+        return ClientWithToken(token);
+    }
+
+    public static string DemoEmail(string role) => $"{role.ToLowerInvariant()}@demo.lyceum.local";
+
+    /// <summary>The account id behind an e-mail.</summary>
+    public Task<Guid> UserIdAsync(string email) =>
+        QueryAsync(db => db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleAsync());
+
     /// <summary>Creates an account with the given role preset and returns a client signed in as it.</summary>
     public async Task<HttpClient> ClientAsAsync(string role)
     {

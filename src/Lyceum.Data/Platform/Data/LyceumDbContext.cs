@@ -2,6 +2,7 @@ using Lyceum.Modules.Academics;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
+using Lyceum.Platform.Audit;
 using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,10 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -63,6 +68,7 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
             b.HasOne<LyceumUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<LyceumUser>().Property(x => x.DisplayName).HasMaxLength(200);
+        builder.Entity<LyceumRole>().Property(x => x.Description).HasMaxLength(500);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

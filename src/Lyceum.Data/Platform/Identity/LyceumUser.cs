@@ -10,6 +10,10 @@ public sealed class LyceumUser : IdentityUser<Guid>
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>
+/// A role is data: a name and a list of <see cref="RoleGrant"/>s. The six presets are seeded once and stay editable;
+/// administrators add custom roles. <see cref="IdentityRole{TKey}.ConcurrencyStamp"/> is its version (the ETag).
+/// </summary>
 public sealed class LyceumRole : IdentityRole<Guid>
 {
     public LyceumRole()
@@ -20,6 +24,13 @@ public sealed class LyceumRole : IdentityRole<Guid>
         : base(name)
     {
     }
+
+    public string? Description { get; set; }
+
+    /// <summary>One of <see cref="RoleNames.Presets"/>: its name is fixed and it cannot be deleted; its grants can change.</summary>
+    public bool IsPreset { get; set; }
+
+    public List<RoleGrant> Grants { get; set; } = [];
 }
 
 /// <summary>The built-in role presets of ../shared/ROADMAP.md. Roles are data; these are their seeded names.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Lyceum.Platform.Access;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Lyceum.Platform.Startup;
@@ -17,7 +18,7 @@ public sealed class AdminSettings
 }
 
 /// <summary>
-/// Creates the role presets and the administrator when they are missing; changes nothing that exists. Without a
+/// Creates the role presets (with their grants) and the administrator when they are missing; changes nothing that exists. Without a
 /// configured password one is generated and printed once, on the console, when the account is created.
 /// </summary>
 public sealed partial class EnsureAdministrator(
@@ -32,14 +33,7 @@ public sealed partial class EnsureAdministrator(
     {
         var settings = configuration.GetSection("Lyceum:Admin").Get<AdminSettings>() ?? new AdminSettings();
         await using var scope = scopes.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<LyceumRole>>();
-        foreach (var name in RoleNames.Presets)
-        {
-            if (!await roles.RoleExistsAsync(name))
-            {
-                Check(await roles.CreateAsync(new LyceumRole(name)), $"create role {name}");
-            }
-        }
+        await EnsurePresetsAsync(scope.ServiceProvider.GetRequiredService<RoleManager<LyceumRole>>(), cancellationToken);
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
         var email = string.IsNullOrWhiteSpace(settings.Email) ? AdminSettings.DefaultEmail : settings.Email.Trim();
@@ -69,6 +63,38 @@ public sealed partial class EnsureAdministrator(
         if (generated)
         {
             PrintOnce(email, password);
+        }
+    }
+
+    /// <summary>
+    /// Creates each missing role preset with its grants. A preset that exists is the administrators' to edit and is left
+    /// as it is; one from before roles had grants (not yet marked as a preset) gets its preset grants once.
+    /// </summary>
+    private static async Task EnsurePresetsAsync(RoleManager<LyceumRole> roles, CancellationToken cancellationToken)
+    {
+        foreach (var name in RoleNames.Presets)
+        {
+            var role = await roles.FindByNameAsync(name);
+            if (role is { IsPreset: true })
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var grants = RolePresets.GrantsOf(name);
+            if (role is null)
+            {
+                role = new LyceumRole(name) { IsPreset = true, Description = RolePresets.Descriptions[name] };
+                role.Grants.AddRange(grants);
+                Check(await roles.CreateAsync(role), $"create role {name}");
+            }
+            else
+            {
+                role.IsPreset = true;
+                role.Description ??= RolePresets.Descriptions[name];
+                role.Grants.AddRange(grants);
+                Check(await roles.UpdateAsync(role), $"update role {name}");
+            }
         }
     }
 

@@ -3,6 +3,8 @@ using Lyceum.Modules.Identity.GetMe;
 using Lyceum.Modules.Identity.IssueToken;
 using Lyceum.Modules.Identity.RefreshAccessToken;
 using Lyceum.Modules.Identity.RevokeToken;
+using Lyceum.Modules.Identity.Roles;
+using Lyceum.Modules.Identity.UserRoles;
 using Lyceum.Platform.Demo;
 using Lyceum.Platform.Startup;
 
@@ -21,6 +23,12 @@ public static class IdentityModule
         services.AddScoped<RefreshAccessTokenHandler>();
         services.AddScoped<RevokeTokenHandler>();
         services.AddScoped<GetMeHandler>();
+        services.AddScoped<ListRolesHandler>();
+        services.AddScoped<GetRoleHandler>();
+        services.AddScoped<CreateRoleHandler>();
+        services.AddScoped<EditRoleHandler>();
+        services.AddScoped<DeleteRoleHandler>();
+        services.AddScoped<UserRolesHandler>();
         return services;
     }
 
@@ -31,6 +39,15 @@ public static class IdentityModule
         auth.MapRefreshAccessToken();
         auth.MapRevokeToken();
         api.MapGetMe();
+
+        var roles = api.MapGroup("/roles").WithTags("Roles");
+        roles.MapListRoles();
+        roles.MapGetRole();
+        roles.MapCreateRole();
+        roles.MapEditRole();
+        roles.MapDeleteRole();
+        api.MapListPermissions();
+        api.MapUserRoles();
         return api;
     }
 }

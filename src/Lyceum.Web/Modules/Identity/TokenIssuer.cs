@@ -23,12 +23,14 @@ public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
     private static readonly JsonWebTokenHandler Handler = new();
 
     public async Task<TokenResponse> IssueAsync(
-        LyceumDbContext db, LyceumUser user, IList<string> roles, CancellationToken cancellationToken, Guid? family = null)
+        LyceumDbContext db, LyceumUser user, CancellationToken cancellationToken, Guid? family = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // JWT times are whole seconds: report the same instant the token carries.
         var expires = now.AddMinutes(jwt.AccessTokenMinutes);
         expires = expires.AddTicks(-(expires.Ticks % TimeSpan.TicksPerSecond));
+        // No role or permission claims: access is read from the database on each request, so a changed role takes
+        // effect at once instead of when the token expires.
         var claims = new List<Claim>
         {
             new(JwtRegisteredClaimNames.Sub, user.Id.ToString()),
@@ -36,7 +38,6 @@ public sealed class TokenIssuer(JwtSettings jwt, TimeProvider clock)
             new("name", user.DisplayName),
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
-        claims.AddRange(roles.Select(r => new Claim("role", r)));
 
         var accessToken = Handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -1,6 +1,7 @@
 using Lyceum.Modules.Students.EditStudent;
 using Lyceum.Modules.Students.GetStudent;
 using Lyceum.Modules.Students.ListStudents;
+using Lyceum.Platform.Access;
 
 namespace Lyceum.Modules.Students;
 
@@ -8,6 +9,7 @@ public static class StudentsModule
 {
     public static IServiceCollection AddStudentsModule(this IServiceCollection services)
     {
+        services.AddSingleton<ScopeRules<Student>, StudentScopes>();
         services.AddScoped<ListStudentsHandler>();
         services.AddScoped<GetStudentHandler>();
         services.AddScoped<EditStudentHandler>();

@@ -46,6 +46,17 @@ public static class ApiProblems
     public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result) =>
         result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
 
+    /// <summary>200 with the value and its version as the ETag header, or the error's problem response.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOkWithETag<T>(this Result<T> result, HttpResponse response, Func<T, Guid> version)
+    {
+        if (result.IsSuccess)
+        {
+            response.Headers.ETag = ETags.For(version(result.Value!));
+        }
+
+        return result.ToOk();
+    }
+
     public static int StatusOf(Error error) => error switch
     {
         Error.Validation => StatusCodes.Status400BadRequest,

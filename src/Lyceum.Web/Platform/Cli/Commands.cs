@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lyceum.Modules.Identity;
+using Lyceum.Platform.Audit;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
 using Lyceum.Platform.Startup;
@@ -70,6 +71,8 @@ public sealed record CliCommand(string Name, IReadOnlyDictionary<string, string>
 
     public async Task<int> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        // Whoever is at the console: the trail says which command made a change.
+        using var actor = AuditActor.Begin(new AuditActor(null, $"system:cli {Name}"));
         if (Options.TryGetValue("error", out var optionError))
         {
             await Console.Error.WriteLineAsync(optionError);

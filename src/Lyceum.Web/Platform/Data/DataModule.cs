@@ -1,3 +1,4 @@
+using Lyceum.Platform.Audit;
 
 namespace Lyceum.Platform.Data;
 
@@ -15,10 +16,12 @@ public static class DataModule
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StampingInterceptor>();
+        builder.Services.AddSingleton<AuditInterceptor>();
         builder.Services.AddDbContextFactory<LyceumDbContext>((sp, options) =>
         {
             settings.Configure(options);
-            options.AddInterceptors(sp.GetRequiredService<StampingInterceptor>());
+            // Stamping first: the trail sees the values that are saved.
+            options.AddInterceptors(sp.GetRequiredService<StampingInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
         });
         return builder;
     }

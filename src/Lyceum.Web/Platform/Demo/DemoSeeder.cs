@@ -1,5 +1,6 @@
 using Bogus;
 using Lyceum.Modules.Schools;
+using Lyceum.Platform.Audit;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -54,6 +55,7 @@ public sealed class DemoSeeder(
         DemoOptions options, IProgress<string> progress, CancellationToken cancellationToken, bool onlyIntoEmpty = false)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        using var actor = AuditActor.Begin(new AuditActor(null, "system:demo"));
         for (var i = 0; i < options.Schools; i++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Lyceum.Platform.Api;
+using Lyceum.Platform.Audit;
 using Lyceum.Platform.Startup;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -58,6 +59,7 @@ public static class ObservabilityModule
         app.UseNotReadyGate();
         app.UseRequestBodyLimit();
         app.UseAuthentication();
+        app.UseAuditActor();
         app.UseAuthorization();
         app.MapLyceumHealth();
         app.MapMetrics("/metrics").ExcludeFromDescription();

@@ -1,3 +1,5 @@
+using Lyceum.Platform.Audit;
+
 namespace Lyceum.Platform.Startup;
 
 /// <summary>
@@ -43,6 +45,7 @@ internal sealed partial class StartupRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
+        using var actor = AuditActor.Begin(new AuditActor(null, "system:startup"));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

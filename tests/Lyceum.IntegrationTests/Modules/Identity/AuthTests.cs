@@ -214,14 +214,28 @@ public sealed class AuthTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
-    public async Task A_role_without_the_permission_gets_403_on_students_but_can_see_itself(DatabaseProvider provider)
+    public async Task A_role_without_the_permission_gets_403_but_can_see_itself_and_what_it_may_do(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
-        using var client = await app.ClientAsAsync(RoleNames.Teacher);
+        using var client = await app.ClientAsAsync(RoleNames.Tutor);
+
+        await (await client.GetAsync("/api/v1/audit")).ProblemAsync(HttpStatusCode.Forbidden);
+        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
+        Assert.Equal([RoleNames.Tutor], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        var permissions = me["permissions"]!.AsArray().Select(p => (p!["permission"]!.GetValue<string>(), p["scope"]!.GetValue<string>())).ToList();
+        Assert.Contains(("sessions.log", "self"), permissions);
+        Assert.DoesNotContain(permissions, p => p.Item1.StartsWith("finance.", StringComparison.Ordinal));
+    }
+
+    [Theory, AllProviders]
+    public async Task A_valid_token_for_an_account_that_no_longer_exists_reaches_nothing(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var stranger = Token(System.Text.Encoding.UTF8.GetBytes(LyceumApp.SigningKey), DateTime.UtcNow.AddMinutes(5));
+        using var client = app.ClientWithToken(stranger);
 
         await (await client.GetAsync("/api/v1/students")).ProblemAsync(HttpStatusCode.Forbidden);
-        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
-        Assert.Equal([RoleNames.Teacher], me["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        await (await client.GetAsync("/api/v1/me")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     private static string Flip(string token)

@@ -38,6 +38,8 @@ public sealed class DemoAccounts(IConfiguration configuration, TimeProvider cloc
             .OrderByDescending(g => g.Students.Count).ThenBy(g => g.Id)
             .Select(g => new { g.Id, Child = g.Students.OrderBy(s => s.StudentId).Select(s => s.StudentId).First() })
             .FirstAsync(cancellationToken);
+        var guardianRecord = await db.Guardians.FirstAsync(g => g.Id == guardian.Id, cancellationToken);
+        var child = await db.Students.FirstAsync(s => s.Id == guardian.Child, cancellationToken);
         var tutor = new StaffMember
         {
             SchoolId = schoolId,
@@ -60,10 +62,8 @@ public sealed class DemoAccounts(IConfiguration configuration, TimeProvider cloc
             (RoleNames.Moderator, "Demo Moderator", id => staff.First(s => s.JobTitle == "Office Manager").UserId = id),
             (RoleNames.Teacher, "Demo Teacher", id => staff.First(s => s.Id == teacherId).UserId = id),
             (RoleNames.Tutor, "Demo Tutor", id => tutor.UserId = id),
-            (RoleNames.Guardian, "Demo Guardian", id => db.Guardians.Where(g => g.Id == guardian.Id)
-                .ExecuteUpdate(s => s.SetProperty(g => g.UserId, id))),
-            (RoleNames.Student, "Demo Student", id => db.Students.Where(s => s.Id == guardian.Child)
-                .ExecuteUpdate(s => s.SetProperty(st => st.UserId, id))),
+            (RoleNames.Guardian, "Demo Guardian", id => guardianRecord.UserId = id),
+            (RoleNames.Student, "Demo Student", id => child.UserId = id),
         };
         foreach (var (role, name, link) in accounts)
         {
@@ -93,7 +93,10 @@ public sealed class DemoAccounts(IConfiguration configuration, TimeProvider cloc
             db.Entry(member).Property(s => s.UserId).IsModified = true;
         }
 
+        // The seeding context does not detect changes by itself; saved through it, the links are in the audit trail.
         db.Entry(tutor).Property(s => s.UserId).IsModified = true;
+        db.Entry(guardianRecord).Property(g => g.UserId).IsModified = true;
+        db.Entry(child).Property(s => s.UserId).IsModified = true;
         await db.SaveChangesAsync(cancellationToken);
         progress.Report($"  demo accounts: {string.Join(", ", accounts.Select(a => $"{a.Role.ToLowerInvariant()}@{Domain}"))}");
         if (string.IsNullOrEmpty(configured))

@@ -66,8 +66,7 @@ public sealed partial class IssueTokenHandler(
 
         await users.ResetAccessFailedCountAsync(user);
 
-        var roles = await users.GetRolesAsync(user);
-        return await issuer.IssueAsync(db, user, roles, cancellationToken);
+        return await issuer.IssueAsync(db, user, cancellationToken);
     }
 
     private static Error.Unauthorized Invalid => new("The e-mail or password is incorrect.");

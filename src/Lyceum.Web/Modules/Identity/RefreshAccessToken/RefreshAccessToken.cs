@@ -55,8 +55,7 @@ public sealed partial class RefreshAccessTokenHandler(
             return Invalid;
         }
 
-        var roles = await users.GetRolesAsync(user);
-        var pair = await issuer.IssueAsync(db, user, roles, cancellationToken, stored.FamilyId);
+        var pair = await issuer.IssueAsync(db, user, cancellationToken, stored.FamilyId);
         await transaction.CommitAsync(cancellationToken);
         return pair;
     }

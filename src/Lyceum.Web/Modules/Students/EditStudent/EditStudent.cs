@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using Lyceum.Modules.Students.GetStudent;
+using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -23,10 +24,11 @@ public sealed record EditStudentRequest(
 /// Updates a student's details if the caller's version is still the stored one: a stale version is 412, and two
 /// concurrent saves of the same version cannot both win (the version is in the UPDATE's WHERE).
 /// </summary>
-public sealed class EditStudentHandler(IDbContextFactory<LyceumDbContext> contexts, GetStudentHandler reader, TimeProvider clock)
+public sealed class EditStudentHandler(
+    IDbContextFactory<LyceumDbContext> contexts, AccessService access, GetStudentHandler reader, TimeProvider clock)
 {
     public async Task<Result<StudentDetails>> HandleAsync(
-        int id, Guid expectedVersion, EditStudentRequest request, CancellationToken cancellationToken)
+        Caller caller, int id, Guid expectedVersion, EditStudentRequest request, CancellationToken cancellationToken)
     {
         var errors = Validate(request, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (errors.Any)
@@ -35,7 +37,9 @@ public sealed class EditStudentHandler(IDbContextFactory<LyceumDbContext> contex
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var student = await db.Students.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        // A student the caller may not edit is not found, even one they may see: nothing to say about it here.
+        var student = await access.Reachable(db.Students, caller, Permissions.StudentsEdit)
+            .FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (student is null)
         {
             return new Error.NotFound($"There is no student {id}.");
@@ -71,7 +75,7 @@ public sealed class EditStudentHandler(IDbContextFactory<LyceumDbContext> contex
             return Stale;
         }
 
-        return await reader.HandleAsync(id, cancellationToken);
+        return await reader.HandleAsync(caller, id, cancellationToken);
     }
 
     internal static FieldErrors Validate(EditStudentRequest r, DateOnly today)

@@ -9,7 +9,8 @@ public static class EditStudentEndpoint
 {
     public static void MapEditStudent(this IEndpointRouteBuilder students) =>
         students.MapPut("/{id:int}", async Task<Results<Ok<StudentDetails>, ProblemHttpResult>> (
-                int id, EditStudentRequest request, HttpContext http, EditStudentHandler handler, CancellationToken cancellationToken) =>
+                int id, EditStudentRequest request, Caller caller, HttpContext http, EditStudentHandler handler,
+                CancellationToken cancellationToken) =>
             {
                 var version = ETags.ReadIfMatch(http.Request);
                 if (!version.IsSuccess)
@@ -17,13 +18,7 @@ public static class EditStudentEndpoint
                     return version.Error!.ToProblem();
                 }
 
-                var result = await handler.HandleAsync(id, version.Value, request, cancellationToken);
-                if (result.IsSuccess)
-                {
-                    http.Response.Headers.ETag = ETags.For(result.Value!.Version);
-                }
-
-                return result.ToOk();
+                return (await handler.HandleAsync(caller, id, version.Value, request, cancellationToken)).ToOkWithETag(http.Response, r => r.Version);
             })
             .RequireAuthorization(Permissions.StudentsEdit)
             .WithName("EditStudent")

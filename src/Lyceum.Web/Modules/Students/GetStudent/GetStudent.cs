@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -59,12 +60,13 @@ public sealed record StudentEnrollmentItem(
 
 public sealed record MeetingItem(DayOfWeek Day, string Period, TimeOnly Start, TimeOnly End);
 
-public sealed class GetStudentHandler(IDbContextFactory<LyceumDbContext> contexts)
+/// <summary>A student's profile, if the caller's grants reach it; otherwise not found, as if there were no such student.</summary>
+public sealed class GetStudentHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access)
 {
-    public async Task<Result<StudentDetails>> HandleAsync(int id, CancellationToken cancellationToken)
+    public async Task<Result<StudentDetails>> HandleAsync(Caller caller, int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var student = await db.Students.AsNoTracking()
+        var student = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
             .Where(s => s.Id == id)
             .Select(s => new { Student = s, SchoolName = s.School!.Name })
             .FirstOrDefaultAsync(cancellationToken);

@@ -8,9 +8,9 @@ public static class GetStudentEndpoint
 {
     public static void MapGetStudent(this IEndpointRouteBuilder students) =>
         students.MapGet("/{id:int}", async Task<Results<Ok<StudentDetails>, StatusCodeHttpResult, ProblemHttpResult>> (
-                int id, HttpContext http, GetStudentHandler handler, CancellationToken cancellationToken) =>
+                int id, Caller caller, HttpContext http, GetStudentHandler handler, CancellationToken cancellationToken) =>
             {
-                var result = await handler.HandleAsync(id, cancellationToken);
+                var result = await handler.HandleAsync(caller, id, cancellationToken);
                 if (!result.IsSuccess)
                 {
                     return result.Error!.ToProblem();

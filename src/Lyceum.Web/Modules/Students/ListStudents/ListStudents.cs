@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,8 +22,8 @@ public sealed record StudentListItem(
 /// <summary>Filters beyond the common list parameters.</summary>
 public sealed record StudentFilter(int? SchoolId = null, int? YearGroup = null, bool IncludeArchived = false);
 
-/// <summary>Pages through students, searching name, preferred name and student number.</summary>
-public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> contexts)
+/// <summary>Pages through the students the caller may see, searching name, preferred name and student number.</summary>
+public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access)
 {
     private static readonly Dictionary<string, Expression<Func<Student, object?>>> SortFields = new(StringComparer.Ordinal)
     {
@@ -39,7 +40,7 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
     public static IReadOnlyCollection<string> Sortable => SortFields.Keys;
 
     public async Task<Result<PagedResult<StudentListItem>>> HandleAsync(
-        ListQuery query, StudentFilter filter, CancellationToken cancellationToken)
+        Caller caller, ListQuery query, StudentFilter filter, CancellationToken cancellationToken)
     {
         var parsed = query.Parse(Sortable);
         if (!parsed.IsSuccess)
@@ -49,7 +50,7 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
 
         var request = parsed.Value!;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var students = db.Students.AsNoTracking();
+        var students = access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView);
         if (!filter.IncludeArchived)
         {
             students = students.Where(s => s.ArchivedAt == null);

@@ -12,12 +12,14 @@ public static class ListStudentsEndpoint
                 int? schoolId,
                 int? yearGroup,
                 bool? includeArchived,
+                Caller caller,
                 ListStudentsHandler handler,
                 CancellationToken cancellationToken) =>
-            (await handler.HandleAsync(query, new StudentFilter(schoolId, yearGroup, includeArchived ?? false), cancellationToken)).ToOk())
+            (await handler.HandleAsync(caller, query, new StudentFilter(schoolId, yearGroup, includeArchived ?? false), cancellationToken)).ToOk())
             .RequireAuthorization(Permissions.StudentsView)
             .WithName("ListStudents")
             .WithSummary("List students, a page at a time")
-            .WithDescription("Sortable fields: " + string.Join(", ", ListStudentsHandler.Sortable) + ". Archived students are left out unless includeArchived=true.")
+            .WithDescription("Sortable fields: " + string.Join(", ", ListStudentsHandler.Sortable) + ". Archived students are left out unless includeArchived=true. " +
+                "Only the students the caller's roles reach are listed: a teacher's own sections, a guardian's children, a student's self.")
             .ProducesValidationProblem();
 }

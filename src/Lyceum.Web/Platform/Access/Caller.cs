@@ -1,0 +1,47 @@
+using Lyceum.Platform.Identity;
+
+namespace Lyceum.Platform.Access;
+
+/// <summary>One permission a caller holds, with the scope of the role grant it came from.</summary>
+public sealed record AccessGrant(string Permission, AccessScope Scope, int? SchoolId = null, int? DepartmentId = null)
+{
+    /// <summary>A school-scoped grant without a school: every record of every school.</summary>
+    public bool IsUnlimited => Scope == AccessScope.School && SchoolId is null;
+}
+
+/// <summary>The people records an account is linked to; the scopes "own sections", "own children" and "self" use them.</summary>
+public sealed record PersonLinks(int? StaffId, int? StaffSchoolId, int? StaffDepartmentId, int? GuardianId, int? StudentId)
+{
+    public static readonly PersonLinks None = new(null, null, null, null, null);
+}
+
+/// <summary>
+/// Who is asking and what they may do: every grant of every role the account holds, read from the database for the
+/// request (so role changes take effect at once). Made by <see cref="AccessService"/>; handlers take it as a parameter
+/// so the API and the pages pass the same thing.
+/// </summary>
+public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant> grants, PersonLinks links)
+{
+    /// <summary>Nobody: no account and no grants.</summary>
+    public static readonly Caller Anonymous = new(null, "anonymous", [], PersonLinks.None);
+
+    public Guid? UserId { get; } = userId;
+
+    public string Name { get; } = name;
+
+    public IReadOnlyList<AccessGrant> Grants { get; } = grants;
+
+    public PersonLinks Links { get; } = links;
+
+    /// <summary>Whether any role grants <paramref name="permission"/> in any scope (no: 403).</summary>
+    public bool Can(string permission) => Grants.Any(g => g.Permission == permission);
+
+    /// <summary>Whether a grant of <paramref name="permission"/> reaches every record, so no scope filter is needed.</summary>
+    public bool CanEverywhere(string permission) => Grants.Any(g => g.Permission == permission && g.IsUnlimited);
+
+    public IEnumerable<AccessGrant> GrantsOf(string permission) => Grants.Where(g => g.Permission == permission);
+
+    /// <summary>Lets a minimal API endpoint take a <see cref="Caller"/> parameter.</summary>
+    public static async ValueTask<Caller?> BindAsync(HttpContext context) =>
+        await context.RequestServices.GetRequiredService<AccessService>().CallerAsync(context);
+}

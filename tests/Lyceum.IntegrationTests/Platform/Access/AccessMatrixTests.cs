@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Lyceum.IntegrationTests.Modules.Students.StudentsApiTests;
+
+namespace Lyceum.IntegrationTests.Platform.Access;
+
+/// <summary>
+/// Every endpoint of /api/v1 × every caller (signed out and each role preset's demo account): the status each gets,
+/// and that a refused request changes nothing. A new endpoint without a row here fails
+/// <see cref="Every_api_endpoint_is_in_the_access_matrix"/>: the matrix grows with each module.
+/// </summary>
+[Collection("app")]
+public sealed class AccessMatrixTests(AppFixture fixture)
+{
+    private const HttpStatusCode Ok = HttpStatusCode.OK;
+    private const HttpStatusCode Created = HttpStatusCode.Created;
+    private const HttpStatusCode NoContent = HttpStatusCode.NoContent;
+    private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
+    private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
+    private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
+
+    /// <summary>The callers, in the order of each row's expected statuses.</summary>
+    private static readonly string?[] Callers = [null, .. RoleNames.Presets];
+
+    /// <summary>
+    /// One row per endpoint. Expected statuses in the order: signed out, Administrator, Moderator, Teacher, Tutor,
+    /// Guardian, Student. Records named "other" are ones no narrow scope reaches (a new student with no sections and
+    /// no guardians), so a role that may view students in some scope gets 404 for them, and one that may not gets 403.
+    /// </summary>
+    private static readonly Dictionary<string, Row> Matrix = new[]
+    {
+        new Row("POST /api/v1/auth/token", c => Task.FromResult(Post("/api/v1/auth/token", new { email = LyceumApp.DemoEmail(RoleNames.Teacher), password = LyceumApp.DemoPassword })),
+            Ok, Ok, Ok, Ok, Ok, Ok, Ok),
+        new Row("POST /api/v1/auth/refresh", c => Task.FromResult(Post("/api/v1/auth/refresh", new { refreshToken = "not-a-token-we-issued" })),
+            Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized),
+        new Row("POST /api/v1/auth/revoke", c => Task.FromResult(Post("/api/v1/auth/revoke", new { refreshToken = "not-a-token-we-issued" })),
+            NoContent, NoContent, NoContent, NoContent, NoContent, NoContent, NoContent),
+        new Row("GET /api/v1/me", c => Task.FromResult(Get("/api/v1/me")),
+            Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok),
+        new Row("GET /api/v1/students/", c => Task.FromResult(Get("/api/v1/students")),
+            Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok),
+        new Row("GET /api/v1/students/{id:int}", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}"),
+            Unauthorized, Ok, Ok, NotFound, NotFound, NotFound, NotFound),
+        new Row("PUT /api/v1/students/{id:int}", async c =>
+            {
+                var student = await c.OtherStudentAsync();
+                var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student.Id}") { Content = JsonContent.Create(ValidEdit()) };
+                request.Headers.TryAddWithoutValidation("If-Match", $"\"{student.Version:N}\"");
+                return request;
+            },
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/roles/", c => Task.FromResult(Get("/api/v1/roles")),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/roles/{id:guid}", async c => Get($"/api/v1/roles/{await c.PresetIdAsync(RoleNames.Teacher)}"),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/roles/", c => Task.FromResult(Post("/api/v1/roles", NewRole())),
+            Unauthorized, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("PUT /api/v1/roles/{id:guid}", async c =>
+            {
+                var (id, etag) = await c.CustomRoleAsync();
+                var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/roles/{id}") { Content = JsonContent.Create(NewRole()) };
+                request.Headers.TryAddWithoutValidation("If-Match", etag);
+                return request;
+            },
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("DELETE /api/v1/roles/{id:guid}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/roles/{(await c.CustomRoleAsync()).Id}"),
+            Unauthorized, NoContent, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/permissions", c => Task.FromResult(Get("/api/v1/permissions")),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/users/{userId:guid}/roles/", async c => Get($"/api/v1/users/{await c.NewUserAsync()}/roles"),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("PUT /api/v1/users/{userId:guid}/roles/", async c => new HttpRequestMessage(HttpMethod.Put, $"/api/v1/users/{await c.NewUserAsync()}/roles")
+            {
+                Content = JsonContent.Create(new { roleIds = new[] { await c.PresetIdAsync(RoleNames.Moderator) } }),
+            },
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/users/{userId:guid}/roles/", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/roles",
+                new { roleId = await c.PresetIdAsync(RoleNames.Administrator) }),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("DELETE /api/v1/users/{userId:guid}/roles/{roleId:guid}", async c =>
+                new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{await c.NewUserAsync()}/roles/{await c.PresetIdAsync(RoleNames.Teacher)}"),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/audit/", c => Task.FromResult(Get("/api/v1/audit?pageSize=5")),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+    }.ToDictionary(r => r.Endpoint);
+
+    /// <summary>The rows that also run on PostgreSQL: a read, a scoped read, a refused write and an administrator's write.</summary>
+    private static readonly string[] PostgreSqlSubset =
+    [
+        "GET /api/v1/students/", "GET /api/v1/students/{id:int}", "PUT /api/v1/students/{id:int}", "POST /api/v1/roles/",
+        "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/",
+    ];
+
+    public static TheoryData<DatabaseProvider, string> Rows()
+    {
+        var data = new TheoryData<DatabaseProvider, string>();
+        foreach (var endpoint in Matrix.Keys)
+        {
+            data.Add(DatabaseProvider.Sqlite, endpoint);
+        }
+
+        foreach (var endpoint in PostgreSqlSubset)
+        {
+            data.Add(DatabaseProvider.PostgreSql, endpoint);
+        }
+
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_exactly_what_its_role_allows(DatabaseProvider provider, string endpoint)
+    {
+        var app = await fixture.App(provider);
+        var row = Matrix[endpoint];
+        var context = new Context(app);
+        var failures = new List<string>();
+        for (var i = 0; i < Callers.Length; i++)
+        {
+            var caller = Callers[i];
+            using var client = caller is null ? app.CreateClient() : await app.DemoClientAsync(caller);
+            using var request = await row.Request(context);
+            var trailBefore = await AuditCountAsync(app);
+
+            using var response = await client.SendAsync(request);
+
+            var who = caller ?? "signed out";
+            if (response.StatusCode != row.Expected[i])
+            {
+                failures.Add($"{who}: expected {(int)row.Expected[i]}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            else if ((int)response.StatusCode >= 400)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                // Refused: nothing written, so nothing in the trail (every write is in it).
+                if (await AuditCountAsync(app) != trailBefore)
+                {
+                    failures.Add($"{who}: refused with {(int)response.StatusCode} but the audit trail grew");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{endpoint}:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Every_api_endpoint_is_in_the_access_matrix()
+    {
+        var app = await fixture.App(DatabaseProvider.Sqlite);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+
+        Assert.Empty(endpoints.Except(Matrix.Keys).Order());
+        Assert.Empty(Matrix.Keys.Except(endpoints).Order());
+    }
+
+    private static Task<int> AuditCountAsync(LyceumApp app) => app.QueryAsync(db => db.AuditEntries.CountAsync());
+
+    private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
+
+    private static HttpRequestMessage Post(string url, object body) => new(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+
+    private static object NewRole() => new
+    {
+        name = $"Matrix {Guid.NewGuid():N}",
+        description = "Made by the access matrix test",
+        grants = new[] { new { permission = "students.view", scope = "ownSections" } },
+    };
+
+    private sealed record Row(string Endpoint, Func<Context, Task<HttpRequestMessage>> Request, params HttpStatusCode[] Expected);
+
+    /// <summary>Fresh records for each request, so that an allowed write in one column does not change the next.</summary>
+    private sealed class Context(LyceumApp app)
+    {
+        public Task<Lyceum.Modules.Students.Student> OtherStudentAsync() => NewStudentAsync(app, "Matrix", "Other");
+
+        public Task<Guid> PresetIdAsync(string name) =>
+            app.QueryAsync(db => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
+
+        public async Task<(Guid Id, string ETag)> CustomRoleAsync()
+        {
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync("/api/v1/roles", NewRole());
+            var body = await response.JsonAsync(HttpStatusCode.Created);
+            return (Guid.Parse(body["id"]!.GetValue<string>()), response.Headers.ETag!.Tag);
+        }
+
+        public async Task<Guid> NewUserAsync()
+        {
+            var (email, _) = await app.CreateUserAsync(RoleNames.Teacher);
+            return await app.UserIdAsync(email);
+        }
+    }
+}
