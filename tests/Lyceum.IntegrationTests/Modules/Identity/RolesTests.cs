@@ -269,6 +269,23 @@ public sealed class RolesTests(AppFixture fixture)
         Assert.Equal([RoleNames.Student], held["roles"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
     }
 
+    [Theory, AllProviders]
+    public async Task Concurrent_assignments_of_the_same_role_leave_it_held_once_and_never_fail_with_500(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var (email, _) = await app.CreateUserAsync(RoleNames.Student);
+        var userId = await app.UserIdAsync(email);
+        var moderator = await app.QueryAsync(db => db.Roles.Where(r => r.Name == RoleNames.Moderator).Select(r => r.Id).SingleAsync());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            admin.PostAsJsonAsync($"/api/v1/users/{userId}/roles", new { roleId = moderator })));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(1, await app.QueryAsync(db => db.UserRoles.CountAsync(ur => ur.UserId == userId && ur.RoleId == moderator)));
+    }
+
     private static HttpRequestMessage Edit(int studentId, Guid version, string lastName)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{studentId}") { Content = JsonContent.Create(ValidEdit("Sci", lastName)) };

@@ -86,7 +86,15 @@ public sealed class UserRolesHandler(IDbContextFactory<LyceumDbContext> contexts
         db.UserRoles.RemoveRange(held.Where(h => !wanted.Contains(h.RoleId)));
         db.UserRoles.AddRange(wanted.Where(r => held.All(h => h.RoleId != r))
             .Select(r => new IdentityUserRole<Guid> { UserId = userId, RoleId = r }));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another change to this account's roles committed first (the same role added twice at once).
+            return new Error.Conflict("This account's roles were changed at the same time. Read them again and repeat your change.");
+        }
 
         if (await RoleRules.SomeoneStillManagesRolesAsync(db, cancellationToken) is { } lockout)
         {
