@@ -19,6 +19,7 @@ public static class ApiModule
             // A field the client sends that we do not know is a mistake worth telling, not something to ignore.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new CleanStringConverter());
             o.SerializerOptions.MaxDepth = 32;
         });
 

@@ -216,6 +216,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         var unmapped = json.Message.Contains("could not be mapped", StringComparison.Ordinal);
         var message = unmapped
             ? "This field is not part of the request."
+            : json is UncleanTextException
+                ? TextInput.Problem
             : field.Length == 0
                 ? "The body is not valid JSON."
                 : ExpectedValue(json.Message);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Lyceum.Platform.Api;
 
@@ -11,10 +12,10 @@ public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSi
 /// Bound as text so that a bad value answers 400 naming the parameter rather than a generic binding failure.
 /// </summary>
 public sealed record ListQuery(
-    [property: Description("Page number, from 1. Default 1.")] string? Page,
-    [property: Description("Items per page, 1–100. Default 25.")] string? PageSize,
-    [property: Description("Search text (at most 100 characters).")] string? Q,
-    [property: Description("Comma-separated fields; prefix with '-' for descending, e.g. 'lastName,-dateOfBirth'.")] string? Sort)
+    [property: FromQuery(Name = "page"), Description("Page number, from 1. Default 1.")] string? Page,
+    [property: FromQuery(Name = "pageSize"), Description("Items per page, 1–100. Default 25.")] string? PageSize,
+    [property: FromQuery(Name = "q"), Description("Search text (at most 100 characters).")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("Comma-separated fields; prefix with '-' for descending, e.g. 'lastName,-dateOfBirth'.")] string? Sort)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
@@ -50,6 +51,10 @@ public sealed record ListQuery(
         if (q is { Length: > MaxSearchLength })
         {
             errors.Add("q", $"Must be at most {MaxSearchLength} characters.");
+        }
+        else
+        {
+            TextInput.Check(errors, "q", q);
         }
 
         var sort = new List<SortField>();

@@ -145,6 +145,8 @@ public sealed class EditStudentTests(AppFixture fixture)
         {
             data.Add(provider, "application/json", """{"firstName": "A", """, 400, null);
             data.Add(provider, "application/json", "not json at all", 400, null);
+            data.Add(provider, "application/json", """{"firstName":"Ab\u0000c","lastName":"B","dateOfBirth":"2012-01-01","yearGroup":9}""", 400, "firstName");
+            data.Add(provider, "application/json", """{"firstName":"A","lastName":"\ud800","dateOfBirth":"2012-01-01","yearGroup":9}""", 400, "lastName");
             data.Add(provider, "application/json", """{"firstName":"A","lastName":"B","dateOfBirth":"2012-01-01","yearGroup":"nine"}""", 400, "yearGroup");
             data.Add(provider, "application/json", """{"firstName":"A","lastName":"B","dateOfBirth":"14/03/2012","yearGroup":9}""", 400, "dateOfBirth");
             data.Add(provider, "application/json", """{"firstName":"A","lastName":"B","dateOfBirth":"2012-01-01","yearGroup":9,"nickname":"Al"}""", 400, "nickname");
