@@ -1,3 +1,4 @@
+using Lyceum.Modules.Academics;
 using Lyceum.Modules.Identity;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Access;
@@ -25,6 +26,7 @@ builder.Services
     .AddIdentityModule()
     .AddLyceumDemo()
     .AddLyceumAudit()
+    .AddAcademicsModule()
     .AddStudentsModule();
 
 var app = builder.Build();

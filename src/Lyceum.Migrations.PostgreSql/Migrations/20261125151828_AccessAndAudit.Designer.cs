@@ -759,8 +759,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
 
@@ -1103,7 +1103,7 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
             modelBuilder.Entity("Lyceum.Modules.Academics.Enrollment", b =>
                 {
                     b.HasOne("Lyceum.Modules.Academics.Section", "Section")
-                        .WithMany()
+                        .WithMany("Enrollments")
                         .HasForeignKey("SectionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1346,6 +1346,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Academics.Section", b =>
                 {
+                    b.Navigation("Enrollments");
+
                     b.Navigation("Meetings");
                 });
 

@@ -36,7 +36,7 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     ActorId = table.Column<Guid>(type: "uuid", nullable: true),
                     Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     Entity = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    EntityId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    EntityId = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     Action = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     Changes = table.Column<string>(type: "text", nullable: false),
                     CorrelationId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)

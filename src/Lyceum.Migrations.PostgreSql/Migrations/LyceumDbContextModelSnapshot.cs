@@ -756,8 +756,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
 
@@ -1100,7 +1100,7 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
             modelBuilder.Entity("Lyceum.Modules.Academics.Enrollment", b =>
                 {
                     b.HasOne("Lyceum.Modules.Academics.Section", "Section")
-                        .WithMany()
+                        .WithMany("Enrollments")
                         .HasForeignKey("SectionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1343,6 +1343,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Academics.Section", b =>
                 {
+                    b.Navigation("Enrollments");
+
                     b.Navigation("Meetings");
                 });
 

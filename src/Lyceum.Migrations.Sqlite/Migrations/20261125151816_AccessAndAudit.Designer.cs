@@ -726,7 +726,7 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(100)
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1064,7 +1064,7 @@ namespace Lyceum.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Lyceum.Modules.Academics.Enrollment", b =>
                 {
                     b.HasOne("Lyceum.Modules.Academics.Section", "Section")
-                        .WithMany()
+                        .WithMany("Enrollments")
                         .HasForeignKey("SectionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -1307,6 +1307,8 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Academics.Section", b =>
                 {
+                    b.Navigation("Enrollments");
+
                     b.Navigation("Meetings");
                 });
 

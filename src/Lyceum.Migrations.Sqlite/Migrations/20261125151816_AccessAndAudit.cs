@@ -35,7 +35,7 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     Entity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    EntityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     Action = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     Changes = table.Column<string>(type: "text", nullable: false),
                     CorrelationId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)

@@ -32,6 +32,8 @@ public sealed class Section : Entity
     public int Capacity { get; set; }
 
     public List<SectionMeeting> Meetings { get; set; } = [];
+
+    public List<Enrollment> Enrollments { get; set; } = [];
 }
 
 /// <summary>One weekly meeting of a section: a weekday and a period of the bell schedule.</summary>
@@ -96,6 +98,6 @@ internal sealed class EnrollmentConfiguration : IEntityTypeConfiguration<Enrollm
         b.HasIndex(x => new { x.StudentId, x.SectionId }).IsUnique();
         b.HasIndex(x => x.SectionId);
         b.HasOne(x => x.Student).WithMany(x => x.Enrollments).HasForeignKey(x => x.StudentId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne(x => x.Section).WithMany().HasForeignKey(x => x.SectionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Section).WithMany(x => x.Enrollments).HasForeignKey(x => x.SectionId).OnDelete(DeleteBehavior.Restrict);
     }
 }

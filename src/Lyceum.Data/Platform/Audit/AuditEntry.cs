@@ -20,6 +20,8 @@ public enum AuditAction
 /// </remarks>
 public sealed class AuditEntry
 {
+    public const int MaxEntityIdLength = 300;
+
     public long Id { get; set; }
 
     public DateTime At { get; set; }
@@ -33,7 +35,7 @@ public sealed class AuditEntry
     /// <summary>The kind of record (<c>Student</c>, <c>Role</c>, <c>UserRole</c>, …).</summary>
     public required string Entity { get; set; }
 
-    /// <summary>The record's key; the parts of a composite key joined with <c>/</c>.</summary>
+    /// <summary>The record's key; the parts of a composite key joined with <c>/</c> (a very long key: its start and a hash).</summary>
     public required string EntityId { get; set; }
 
     public AuditAction Action { get; set; }
@@ -51,7 +53,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.ToTable("AuditEntries");
         b.Property(x => x.Actor).HasMaxLength(256);
         b.Property(x => x.Entity).HasMaxLength(100);
-        b.Property(x => x.EntityId).HasMaxLength(100);
+        b.Property(x => x.EntityId).HasMaxLength(AuditEntry.MaxEntityIdLength);
         b.Property(x => x.Action).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.Changes).HasColumnType("text").Metadata.SetMaxLength(null); // no limit: a row may change many columns
         b.Property(x => x.CorrelationId).HasMaxLength(64);

@@ -30,6 +30,9 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
 
     private static readonly HashSet<string> Secrets = new(StringComparer.Ordinal) { "PasswordHash", "SecurityStamp" };
 
+    /// <summary>Entities whose every value is a secret: Identity's user tokens hold authenticator keys and recovery codes.</summary>
+    private static readonly HashSet<string> SecretEntities = new(StringComparer.Ordinal) { "UserToken" };
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -67,16 +70,16 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
 
         var db = eventData.Context!;
+        var rows = pending.ToEntries(clock.GetUtcNow().UtcDateTime);
         try
         {
-            var rows = pending.ToEntries(clock.GetUtcNow().UtcDateTime);
             db.AddRange(rows);
             db.SaveChanges();
-            Forget(db, rows);
             pending.OwnTransaction?.Commit();
         }
         finally
         {
+            Forget(db, rows);
             Finish(db, pending);
         }
 
@@ -92,12 +95,11 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
 
         var db = eventData.Context!;
+        var rows = pending.ToEntries(clock.GetUtcNow().UtcDateTime);
         try
         {
-            var rows = pending.ToEntries(clock.GetUtcNow().UtcDateTime);
             db.AddRange(rows);
             await db.SaveChangesAsync(cancellationToken);
-            Forget(db, rows);
             if (pending.OwnTransaction is { } transaction)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -105,6 +107,8 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         }
         finally
         {
+            // Written or not, the rows must not stay tracked: a failed write would otherwise be retried by the next save.
+            Forget(db, rows);
             Finish(db, pending);
         }
 
@@ -150,7 +154,9 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
                 EntityState.Deleted => AuditAction.Delete,
                 _ => AuditAction.Update,
             };
+            var entity = NameOf(entry.Metadata.ClrType);
             var values = new Dictionary<string, AuditValue>(StringComparer.Ordinal);
+            var written = new Dictionary<string, AuditValue>(StringComparer.Ordinal);
             foreach (var property in entry.Properties)
             {
                 var name = property.Metadata.Name;
@@ -161,20 +167,35 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
 
                 var before = action == AuditAction.Insert ? null : property.OriginalValue;
                 var after = action == AuditAction.Delete ? null : property.CurrentValue;
-                if (action == AuditAction.Update && (!property.IsModified || Equals(before, after)))
-                {
-                    continue;
-                }
-
-                values[JsonNamingPolicy.CamelCase.ConvertName(name)] = Secrets.Contains(name)
+                var value = Secrets.Contains(name) || SecretEntities.Contains(entity)
                     ? new AuditValue(before is null ? null : Redacted, after is null ? null : Redacted)
                     : new AuditValue(before, after);
+                var column = JsonNamingPolicy.CamelCase.ConvertName(name);
+                if (action != AuditAction.Update)
+                {
+                    values[column] = value;
+                }
+                else if (property.IsModified)
+                {
+                    written[column] = value;
+                    if (!Equals(before, after))
+                    {
+                        values[column] = value;
+                    }
+                }
+            }
+
+            // An entity attached and marked modified as a whole (no original values known) still rewrote its row:
+            // record the columns written, whose "before" is then only what the caller claimed.
+            if (action == AuditAction.Update && values.Count == 0 && entry.State == EntityState.Modified
+                && entry.Properties.All(p => p.IsModified || p.Metadata.IsPrimaryKey()))
+            {
+                values = written;
             }
 
             if (action != AuditAction.Update || values.Count > 0)
             {
-                changes.Add(new Change(entry, NameOf(entry.Metadata.ClrType), action, values,
-                    action == AuditAction.Insert ? null : KeyOf(entry)));
+                changes.Add(new Change(entry, entity, action, values, action == AuditAction.Insert ? null : KeyOf(entry)));
             }
         }
 
@@ -233,9 +254,19 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         return name;
     }
 
-    private static string KeyOf(EntityEntry entry) =>
-        string.Join('/', entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Convert.ToString(
+    /// <summary>The key as text; a key longer than the column (some Identity keys) keeps its start and a hash of the whole.</summary>
+    private static string KeyOf(EntityEntry entry)
+    {
+        var key = string.Join('/', entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Convert.ToString(
             entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture)));
+        if (key.Length <= AuditEntry.MaxEntityIdLength)
+        {
+            return key;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
+        return $"{key[..(AuditEntry.MaxEntityIdLength - 33)]}~{hash}";
+    }
 
     private sealed record AuditValue(object? Before, object? After);
 

@@ -4,8 +4,8 @@ using Lyceum.Platform.Access;
 namespace Lyceum.Modules.Students;
 
 /// <summary>
-/// Which students a grant reaches: a school's; those in a current section of a department's courses; those in the
-/// holder's current sections; the holder's children; the holder as a student.
+/// Which students a grant reaches: a school's; those with an active enrolment in a section of a department's courses;
+/// those with an active enrolment in the holder's sections; the holder's children; the holder as a student.
 /// </summary>
 public sealed class StudentScopes : ScopeRules<Student>
 {
@@ -14,12 +14,31 @@ public sealed class StudentScopes : ScopeRules<Student>
     protected override Expression<Func<Student, bool>> InDepartment(int departmentId) =>
         s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Course!.DepartmentId == departmentId);
 
-    protected override Expression<Func<Student, bool>> InSectionsOf(int staffId) =>
-        s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.TeacherId == staffId);
+    protected override Expression<Func<Student, bool>> InSectionsOf(Guid userId) =>
+        s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Teacher!.UserId == userId);
 
-    protected override Expression<Func<Student, bool>> ChildrenOf(int guardianId) =>
-        s => s.Guardians.Any(g => g.GuardianId == guardianId);
+    protected override Expression<Func<Student, bool>> ChildrenOf(Guid userId) =>
+        s => s.Guardians.Any(g => g.Guardian!.UserId == userId);
 
-    protected override Expression<Func<Student, bool>>? Self(Caller caller) =>
-        caller.Links.StudentId is { } id ? s => s.Id == id : null;
+    protected override Expression<Func<Student, bool>> Self(Guid userId) => s => s.UserId == userId;
+}
+
+/// <summary>
+/// Which guardians a grant reaches: a school's; those of students the department or the holder teaches; those of the
+/// holder's children (the holder and the children's other guardians); the holder as a guardian.
+/// </summary>
+public sealed class GuardianScopes : ScopeRules<Guardian>
+{
+    protected override Expression<Func<Guardian, bool>> InSchool(int schoolId) => g => g.SchoolId == schoolId;
+
+    protected override Expression<Func<Guardian, bool>> InDepartment(int departmentId) =>
+        g => g.Students.Any(l => l.Student!.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Course!.DepartmentId == departmentId));
+
+    protected override Expression<Func<Guardian, bool>> InSectionsOf(Guid userId) =>
+        g => g.Students.Any(l => l.Student!.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Teacher!.UserId == userId));
+
+    protected override Expression<Func<Guardian, bool>> ChildrenOf(Guid userId) =>
+        g => g.Students.Any(l => l.Student!.Guardians.Any(o => o.Guardian!.UserId == userId));
+
+    protected override Expression<Func<Guardian, bool>> Self(Guid userId) => g => g.UserId == userId;
 }

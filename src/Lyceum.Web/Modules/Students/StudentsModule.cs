@@ -10,6 +10,7 @@ public static class StudentsModule
     public static IServiceCollection AddStudentsModule(this IServiceCollection services)
     {
         services.AddSingleton<ScopeRules<Student>, StudentScopes>();
+        services.AddSingleton<ScopeRules<Guardian>, GuardianScopes>();
         services.AddScoped<ListStudentsHandler>();
         services.AddScoped<GetStudentHandler>();
         services.AddScoped<EditStudentHandler>();

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Security.Claims;
 using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Platform.Access;
@@ -41,22 +42,19 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
             .ToListAsync(cancellationToken);
         var distinct = grants.Select(g => new AccessGrant(g.Permission, g.Scope, g.SchoolId, g.DepartmentId)).Distinct().ToList();
 
-        // The people an account is linked to matter only to the narrower scopes: an administrator's request skips this.
-        var links = PersonLinks.None;
-        if (distinct.Any(g => !g.IsUnlimited))
+        // Only a department grant that names no department needs to know the account's own departments.
+        IReadOnlyList<int> departments = [];
+        if (distinct.Any(g => g is { Scope: AccessScope.Department, DepartmentId: null }))
         {
-            links = await db.Users.AsNoTracking().Where(u => u.Id == id)
-                .Select(u => new PersonLinks(
-                    db.Staff.Where(s => s.UserId == id).Select(s => (int?)s.Id).FirstOrDefault(),
-                    db.Staff.Where(s => s.UserId == id).Select(s => (int?)s.SchoolId).FirstOrDefault(),
-                    db.Staff.Where(s => s.UserId == id).Select(s => s.DepartmentId).FirstOrDefault(),
-                    db.Guardians.Where(g => g.UserId == id).Select(g => (int?)g.Id).FirstOrDefault(),
-                    db.Students.Where(s => s.UserId == id).Select(s => (int?)s.Id).FirstOrDefault()))
-                .FirstOrDefaultAsync(cancellationToken) ?? PersonLinks.None;
+            departments = await db.Staff.AsNoTracking()
+                .Where(s => s.UserId == id && s.DepartmentId != null)
+                .Select(s => s.DepartmentId!.Value)
+                .Distinct()
+                .ToListAsync(cancellationToken);
         }
 
         var name = principal.FindFirstValue("email") is { Length: > 0 } email ? email : id.ToString();
-        return new Caller(id, name, distinct, links);
+        return new Caller(id, name, distinct, departments);
     }
 
     /// <summary>
@@ -76,22 +74,10 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
         {
             if (rules.For(grant, caller) is { } rows)
             {
-                reach = reach is null ? rows : Or(reach, rows);
+                reach = reach is null ? rows : Expressions.Or(reach, rows);
             }
         }
 
         return query.Where(reach ?? (_ => false));
-    }
-
-    private static Expression<Func<T, bool>> Or<T>(Expression<Func<T, bool>> left, Expression<Func<T, bool>> right)
-    {
-        var row = left.Parameters[0];
-        var rightBody = new Rebind(right.Parameters[0], row).Visit(right.Body);
-        return Expression.Lambda<Func<T, bool>>(Expression.OrElse(left.Body, rightBody), row);
-    }
-
-    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }
 }

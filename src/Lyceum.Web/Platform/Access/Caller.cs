@@ -9,21 +9,15 @@ public sealed record AccessGrant(string Permission, AccessScope Scope, int? Scho
     public bool IsUnlimited => Scope == AccessScope.School && SchoolId is null;
 }
 
-/// <summary>The people records an account is linked to; the scopes "own sections", "own children" and "self" use them.</summary>
-public sealed record PersonLinks(int? StaffId, int? StaffSchoolId, int? StaffDepartmentId, int? GuardianId, int? StudentId)
-{
-    public static readonly PersonLinks None = new(null, null, null, null, null);
-}
-
 /// <summary>
 /// Who is asking and what they may do: every grant of every role the account holds, read from the database for the
 /// request (so role changes take effect at once). Made by <see cref="AccessService"/>; handlers take it as a parameter
 /// so the API and the pages pass the same thing.
 /// </summary>
-public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant> grants, PersonLinks links)
+public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant> grants, IReadOnlyList<int> departmentIds)
 {
     /// <summary>Nobody: no account and no grants.</summary>
-    public static readonly Caller Anonymous = new(null, "anonymous", [], PersonLinks.None);
+    public static readonly Caller Anonymous = new(null, "anonymous", [], []);
 
     public Guid? UserId { get; } = userId;
 
@@ -31,7 +25,11 @@ public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant>
 
     public IReadOnlyList<AccessGrant> Grants { get; } = grants;
 
-    public PersonLinks Links { get; } = links;
+    /// <summary>
+    /// The departments of the staff records linked to the account: what a department grant without a department
+    /// reaches. Read only when such a grant exists. The other narrow scopes follow the account's links in the query.
+    /// </summary>
+    public IReadOnlyList<int> DepartmentIds { get; } = departmentIds;
 
     /// <summary>Whether any role grants <paramref name="permission"/> in any scope (no: 403).</summary>
     public bool Can(string permission) => Grants.Any(g => g.Permission == permission);

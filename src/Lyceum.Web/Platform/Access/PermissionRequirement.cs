@@ -12,7 +12,10 @@ public sealed class PermissionHandler(AccessService access) : AuthorizationHandl
         var caller = context.Resource is HttpContext http
             ? await access.CallerAsync(http)
             : await access.CallerAsync(context.User, CancellationToken.None);
-        if (caller.Can(requirement.Permission))
+        var granted = Permissions.Find(requirement.Permission) is { InstallWide: true }
+            ? caller.CanEverywhere(requirement.Permission)
+            : caller.Can(requirement.Permission);
+        if (granted)
         {
             context.Succeed(requirement);
         }

@@ -2,8 +2,12 @@ using Lyceum.Platform.Identity;
 
 namespace Lyceum.Platform.Access;
 
-/// <summary>A permission a role can grant, and the scopes a grant of it may have.</summary>
-public sealed record PermissionInfo(string Name, string Description, IReadOnlyList<AccessScope> Scopes);
+/// <summary>
+/// A permission a role can grant, and the scopes a grant of it may have. An install-wide permission (roles, accounts,
+/// the audit trail) acts on the whole install, so only an unlimited grant (school scope, no school) counts: a grant
+/// limited to one school must not be a way to make oneself administrator of every school.
+/// </summary>
+public sealed record PermissionInfo(string Name, string Description, IReadOnlyList<AccessScope> Scopes, bool InstallWide = false);
 
 /// <summary>
 /// The catalogue of permissions: resource × action (view, create, edit, delete) plus specials. It covers the whole
@@ -46,6 +50,7 @@ public static class Permissions
     public const string SessionsEdit = "sessions.edit";
     public const string SessionsDelete = "sessions.delete";
     public const string SessionsLog = "sessions.log";
+    public const string InvoicesView = "invoices.view";
     public const string FinanceView = "finance.view";
     public const string FinanceEdit = "finance.edit";
     public const string MessagesSend = "messages.send";
@@ -63,14 +68,16 @@ public static class Permissions
 
     private static readonly AccessScope[] SchoolOnly = [AccessScope.School];
 
+    private static readonly AccessScope[] SchoolOrDepartment = [AccessScope.School, AccessScope.Department];
+
     public static readonly IReadOnlyList<PermissionInfo> All =
     [
         new(StudentsView, "See students' records", AnyScope),
-        new(StudentsCreate, "Add students", AnyScope),
+        new(StudentsCreate, "Add students", SchoolOnly),
         new(StudentsEdit, "Edit students' records", AnyScope),
         new(StudentsDelete, "Delete students who have no dependent records", SchoolOnly),
         new(GuardiansView, "See guardians and their links to students", AnyScope),
-        new(GuardiansCreate, "Add guardians", AnyScope),
+        new(GuardiansCreate, "Add guardians", SchoolOnly),
         new(GuardiansEdit, "Edit guardians and their links to students", AnyScope),
         new(GuardiansDelete, "Delete guardians", SchoolOnly),
         new(StaffView, "See staff records", AnyScope),
@@ -80,7 +87,7 @@ public static class Permissions
         new(SchoolView, "See the school's structure: years, terms, departments, courses, rooms, periods", AnyScope),
         new(SchoolConfigure, "Change the school's structure and settings", SchoolOnly),
         new(SectionsView, "See sections, their students and timetables", AnyScope),
-        new(SectionsEdit, "Create and change sections and their timetables", AnyScope),
+        new(SectionsEdit, "Create and change sections and their timetables", SchoolOrDepartment),
         new(EnrollmentsEdit, "Enrol, transfer and withdraw students", AnyScope),
         new(AttendanceView, "See attendance", AnyScope),
         new(AttendanceEdit, "Take and amend registers", AnyScope),
@@ -99,17 +106,18 @@ public static class Permissions
         new(SessionsEdit, "Move and cancel tutoring sessions", AnyScope),
         new(SessionsDelete, "Delete tutoring sessions", AnyScope),
         new(SessionsLog, "Log tutoring sessions as completed, no-show or cancelled", AnyScope),
-        new(FinanceView, "See rates, revenue, invoices and payments", AnyScope),
+        new(InvoicesView, "See invoices, payments and balances (guardians: their own family's)", AnyScope),
+        new(FinanceView, "See rates, revenue and every invoice and payment", SchoolOnly),
         new(FinanceEdit, "Set rates, issue invoices and record payments", SchoolOnly),
         new(MessagesSend, "Send messages", AnyScope),
         new(BroadcastsSend, "Broadcast to a role, section or school", AnyScope),
         new(AnalyticsView, "See dashboards and analytics", AnyScope),
-        new(UsersView, "See user accounts", SchoolOnly),
-        new(UsersCreate, "Create and invite user accounts", SchoolOnly),
-        new(UsersEdit, "Change user accounts", SchoolOnly),
-        new(UsersDelete, "Delete or deactivate user accounts", SchoolOnly),
-        new(RolesManage, "Create and change roles and assign them to accounts", SchoolOnly),
-        new(AuditView, "Read the audit trail", SchoolOnly),
+        new(UsersView, "See user accounts", SchoolOnly, InstallWide: true),
+        new(UsersCreate, "Create and invite user accounts", SchoolOnly, InstallWide: true),
+        new(UsersEdit, "Change user accounts", SchoolOnly, InstallWide: true),
+        new(UsersDelete, "Delete or deactivate user accounts", SchoolOnly, InstallWide: true),
+        new(RolesManage, "Create and change roles and assign them to accounts", SchoolOnly, InstallWide: true),
+        new(AuditView, "Read the audit trail", SchoolOnly, InstallWide: true),
     ];
 
     private static readonly Dictionary<string, PermissionInfo> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);

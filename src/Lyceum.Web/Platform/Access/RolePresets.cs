@@ -43,9 +43,8 @@ public static class RolePresets
         RoleNames.Guardian =>
         [
             .. Grants(AccessScope.OwnChildren,
-                StudentsView, SectionsView, AttendanceView, GradesView, BehaviourView, DetentionsView, SessionsView,
-                FinanceView, MessagesSend),
-            .. Grants(AccessScope.Self, GuardiansView),
+                StudentsView, GuardiansView, SectionsView, AttendanceView, GradesView, BehaviourView, DetentionsView,
+                SessionsView, InvoicesView, MessagesSend),
         ],
         RoleNames.Student => Grants(AccessScope.Self, StudentsView, SectionsView, AttendanceView, GradesView, SessionsView),
         _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Not a role preset."),

@@ -55,7 +55,7 @@ public sealed class ListAuditEntriesHandler(IDbContextFactory<LyceumDbContext> c
             }
         }
 
-        errors.MaxLength("entityId", filter.EntityId, 100);
+        errors.MaxLength("entityId", filter.EntityId, AuditEntry.MaxEntityIdLength);
         TextInput.Check(errors, "entityId", filter.EntityId);
         Guid? actorId = null;
         if (!string.IsNullOrWhiteSpace(filter.ActorId))

@@ -136,6 +136,9 @@ public sealed class RolesTests(AppFixture fixture)
             data.Add(provider, """{"name":"Bad","grants":[{"permission":"students.view","scope":"department","departmentId":987654}]}""", "grants[0].departmentId");
             data.Add(provider, """{"name":"Bad","grants":[{"permission":"students.view","scope":"self","schoolId":1}]}""", "grants[0].schoolId");
             data.Add(provider, """{"name":"Bad","grants":[null]}""", "grants[0]");
+            // A school-limited grant of an install-wide permission would make its holder administrator of every school.
+            data.Add(provider, """{"name":"Bad","grants":[{"permission":"roles.manage","scope":"school","schoolId":1}]}""", "grants[0].schoolId");
+            data.Add(provider, """{"name":"Bad\u0000","grants":[]}""", "name");
             data.Add(provider, """{"name":"'; DROP TABLE \"AspNetRoles\"; --","grants":[{"permission":"<script>alert(1)</script>","scope":"school"}]}""", "grants[0].permission");
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
@@ -119,6 +120,57 @@ public sealed class StudentsAccessTests(AppFixture fixture)
         var body = await (await moderator.SendAsync(allowed)).JsonAsync();
         Assert.Equal("Edited", body["lastName"]!.GetValue<string>());
     }
+
+    [Theory, AllProviders]
+    public async Task A_profile_shows_guardians_and_enrolments_only_as_far_as_the_callers_grants_reach(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var guardianUser = await app.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Guardian));
+        var teacherUser = await app.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Teacher));
+        // A child of the demo guardian who is also taught by the demo teacher, if there is one; else any child.
+        var child = await app.QueryAsync(db => db.Students
+            .Where(s => s.Guardians.Any(g => g.Guardian!.UserId == guardianUser))
+            .OrderByDescending(s => s.Enrollments.Any(e => e.Section!.Teacher!.UserId == teacherUser)).ThenBy(s => s.Id)
+            .Select(s => s.Id).FirstAsync());
+        var allGuardians = await app.QueryAsync(db => db.StudentGuardians.Where(l => l.StudentId == child).Select(l => l.GuardianId).ToListAsync());
+        var allSections = await app.QueryAsync(db => db.Enrollments.Where(e => e.StudentId == child && e.WithdrawnOn == null).Select(e => e.SectionId).ToListAsync());
+
+        using var admin = await app.AdminClientAsync();
+        var full = await (await admin.GetAsync($"/api/v1/students/{child}")).JsonAsync();
+        Assert.Equal(allGuardians.Order(), Ids(full, "guardians", "guardianId").Order());
+        Assert.Equal(allSections.Order(), Ids(full, "enrollments", "sectionId").Order());
+
+        using var guardian = await app.DemoClientAsync(RoleNames.Guardian);
+        var asParent = await (await guardian.GetAsync($"/api/v1/students/{child}")).JsonAsync();
+        Assert.Equal(allGuardians.Order(), Ids(asParent, "guardians", "guardianId").Order()); // the family's own guardians
+        Assert.Equal(allSections.Order(), Ids(asParent, "enrollments", "sectionId").Order()); // the child's timetable
+
+        // A role that may see students in the school but nothing else: the student's own details only.
+        using var created = await admin.PostAsJsonAsync("/api/v1/roles", new { name = $"Students only {Guid.NewGuid():N}", grants = new[] { new { permission = "students.view", scope = "school" } } });
+        var roleId = (await created.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var (email, password) = await app.CreateUserAsync(RoleNames.Student);
+        (await admin.PutAsJsonAsync($"/api/v1/users/{await app.UserIdAsync(email)}/roles", new { roleIds = new[] { roleId } })).EnsureSuccessStatusCode();
+        using var narrow = app.ClientWithToken(await app.TokenAsync(email, password));
+        var bare = await (await narrow.GetAsync($"/api/v1/students/{child}")).JsonAsync();
+        Assert.Equal(child, bare["id"]!.GetValue<int>());
+        Assert.Empty(bare["guardians"]!.AsArray());
+        Assert.Empty(bare["enrollments"]!.AsArray());
+
+        // The teacher sees the guardians of a student they teach, and only their own sections of the timetable.
+        var taught = await app.QueryAsync(db => db.Enrollments
+            .Where(e => e.WithdrawnOn == null && e.Section!.Teacher!.UserId == teacherUser).Select(e => e.StudentId).FirstAsync());
+        var teacherSections = await app.QueryAsync(db => db.Enrollments
+            .Where(e => e.StudentId == taught && e.WithdrawnOn == null && e.Section!.Teacher!.UserId == teacherUser).Select(e => e.SectionId).ToListAsync());
+        using var teacher = await app.DemoClientAsync(RoleNames.Teacher);
+        var asTeacher = await (await teacher.GetAsync($"/api/v1/students/{taught}")).JsonAsync();
+        Assert.Equal(teacherSections.Order(), Ids(asTeacher, "enrollments", "sectionId").Order());
+        Assert.Equal(
+            (await app.QueryAsync(db => db.StudentGuardians.Where(l => l.StudentId == taught).Select(l => l.GuardianId).ToListAsync())).Order(),
+            Ids(asTeacher, "guardians", "guardianId").Order());
+    }
+
+    private static IEnumerable<int> Ids(System.Text.Json.Nodes.JsonNode profile, string list, string key) =>
+        profile[list]!.AsArray().Select(i => i![key]!.GetValue<int>());
 
     private static async Task<List<int>> ListedIdsAsync(HttpClient client)
     {

@@ -56,6 +56,21 @@ public sealed class RolePresetsTests
         Assert.Empty(Names(RoleNames.Tutor).Intersect([StudentsCreate, FinanceView, FinanceEdit, SessionsCreate]));
     }
 
+    [Fact]
+    public void A_guardian_sees_the_familys_invoices_but_not_rates_or_revenue()
+    {
+        Assert.Contains(InvoicesView, Names(RoleNames.Guardian));
+        Assert.DoesNotContain(FinanceView, Names(RoleNames.Guardian));
+    }
+
+    [Fact]
+    public void Install_wide_permissions_are_granted_only_for_every_school()
+    {
+        Assert.All(All.Where(p => p.InstallWide), p => Assert.Equal([AccessScope.School], p.Scopes));
+        Assert.Contains(RolesManage, All.Where(p => p.InstallWide).Select(p => p.Name));
+        Assert.Contains(AuditView, All.Where(p => p.InstallWide).Select(p => p.Name));
+    }
+
     [Theory]
     [InlineData(RoleNames.Guardian, new[] { AccessScope.OwnChildren, AccessScope.Self })]
     [InlineData(RoleNames.Student, new[] { AccessScope.Self })]

@@ -12,6 +12,9 @@ public sealed class DeleteRoleHandler(IDbContextFactory<LyceumDbContext> context
     public async Task<Result<bool>> HandleAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Under the roles lock, so that nobody is given the role between the count and the delete.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RoleRules.LockAsync(db, cancellationToken);
         var role = await db.Roles.Include(r => r.Grants).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (role is null)
         {
@@ -31,6 +34,7 @@ public sealed class DeleteRoleHandler(IDbContextFactory<LyceumDbContext> context
 
         db.Roles.Remove(role); // its grants are tracked, so each is deleted (and audited) too
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 }

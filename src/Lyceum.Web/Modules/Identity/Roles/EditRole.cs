@@ -17,6 +17,7 @@ public sealed class EditRoleHandler(IDbContextFactory<LyceumDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RoleRules.LockAsync(db, cancellationToken);
         var role = await db.Roles.Include(r => r.Grants).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (role is null)
         {
@@ -70,6 +71,11 @@ public sealed class EditRoleHandler(IDbContextFactory<LyceumDbContext> contexts)
         catch (DbUpdateConcurrencyException)
         {
             return Stale;
+        }
+        catch (DbUpdateException)
+        {
+            // A department deleted meanwhile, or another role renamed to this name at the same moment.
+            return new Error.Conflict("Something this role refers to changed at the same time. Reload it and apply your change again.");
         }
 
         if (await RoleRules.SomeoneStillManagesRolesAsync(db, cancellationToken) is { } lockout)

@@ -122,6 +122,10 @@ public static class RoleRules
             {
                 errors.Add($"{field}.schoolId", "Only a grant with scope school names a school.");
             }
+            else if (grant.SchoolId is not null && info is { InstallWide: true })
+            {
+                errors.Add($"{field}.schoolId", $"{info.Name} acts on the whole install: it cannot be limited to one school.");
+            }
             else if (grant.SchoolId is { } school && !await db.Schools.AnyAsync(s => s.Id == school, cancellationToken))
             {
                 errors.Add($"{field}.schoolId", $"There is no school {school}.");
@@ -160,6 +164,19 @@ public static class RoleRules
     }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
+
+    /// <summary>
+    /// Serialises every change to roles and their holders, so that the <see cref="SomeoneStillManagesRolesAsync"/>
+    /// check cannot pass in two transactions that together remove the last managers. SQLite's write transactions are
+    /// serial already; PostgreSQL takes a transaction-scoped advisory lock.
+    /// </summary>
+    public static async Task LockAsync(LyceumDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(20261125)", cancellationToken);
+        }
+    }
 
     private static string Camel(AccessScope scope) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(scope.ToString());
 }

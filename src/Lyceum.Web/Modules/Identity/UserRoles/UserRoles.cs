@@ -61,6 +61,7 @@ public sealed class UserRolesHandler(IDbContextFactory<LyceumDbContext> contexts
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RoleRules.LockAsync(db, cancellationToken);
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
         {
             return new Error.NotFound($"There is no account {userId}.");

@@ -37,9 +37,10 @@ public sealed class EditStudentHandler(
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        // A student the caller may not edit is not found, even one they may see: nothing to say about it here.
-        var student = await access.Reachable(db.Students, caller, Permissions.StudentsEdit)
-            .FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        // Editing needs both reaches: a student the caller may not edit is not found, even one they may see; and one
+        // they may edit but not see would be saved and then "not found" in the answer.
+        var reachable = access.Reachable(access.Reachable(db.Students, caller, Permissions.StudentsEdit), caller, Permissions.StudentsView);
+        var student = await reachable.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (student is null)
         {
             return new Error.NotFound($"There is no student {id}.");

@@ -60,7 +60,9 @@ public sealed record StudentEnrollmentItem(
 
 public sealed record MeetingItem(DayOfWeek Day, string Period, TimeOnly Start, TimeOnly End);
 
-/// <summary>A student's profile, if the caller's grants reach it; otherwise not found, as if there were no such student.</summary>
+/// <summary>
+/// A student's profile, if the caller's grants reach it; otherwise not found, as if there were no such student.
+/// </summary>
 public sealed class GetStudentHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access)
 {
     public async Task<Result<StudentDetails>> HandleAsync(Caller caller, int id, CancellationToken cancellationToken)
@@ -75,8 +77,12 @@ public sealed class GetStudentHandler(IDbContextFactory<LyceumDbContext> context
             return new Error.NotFound($"There is no student {id}.");
         }
 
+        // The profile shows only what the caller's other grants reach too: guardians through guardians.view, enrolments
+        // and timetable through sections.view. A role with students.view alone sees the student's own details.
+        var visibleGuardians = access.Reachable(db.Guardians, caller, Permissions.GuardiansView);
+        var visibleSections = access.Reachable(db.Sections, caller, Permissions.SectionsView);
         var guardians = await db.StudentGuardians.AsNoTracking()
-            .Where(l => l.StudentId == id)
+            .Where(l => l.StudentId == id && visibleGuardians.Any(g => g.Id == l.GuardianId))
             .OrderBy(l => l.ContactPriority)
             .Select(l => new StudentGuardianItem(
                 l.GuardianId, l.Guardian!.Title, l.Guardian.FirstName, l.Guardian.LastName, l.Relationship,
@@ -85,7 +91,7 @@ public sealed class GetStudentHandler(IDbContextFactory<LyceumDbContext> context
             .ToListAsync(cancellationToken);
 
         var enrolments = await db.Enrollments.AsNoTracking()
-            .Where(e => e.StudentId == id)
+            .Where(e => e.StudentId == id && visibleSections.Any(x => x.Id == e.SectionId))
             .Select(e => new
             {
                 e.SectionId,
