@@ -3,6 +3,8 @@
 --   LYCEUM_TOKEN     access token from POST /api/v1/auth/token (required)
 --   BENCH_PAGES      highest page number (default 600: 15,000 students at 25 a page)
 --   BENCH_PAGE_SIZE  page size (default 25)
+-- students-api.sh runs it twice over: with an administrator's token (pages 1..600) and with a scoped caller's (the
+-- demo teacher: BENCH_PAGES from the totalCount that caller is shown, so every request asks for a page that exists).
 -- Usage: LYCEUM_TOKEN=… wrk -t2 -c16 -d20s -s bench/students.lua http://127.0.0.1:PORT
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
