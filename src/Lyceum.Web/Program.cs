@@ -9,6 +9,7 @@ using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
 using Lyceum.Platform.Observability;
 using Lyceum.Platform.Startup;
+using Lyceum.Platform.Ui;
 
 var (command, hostArgs) = CliCommand.Parse(args);
 // Settings files are read from the app's own folder, whatever directory it is started from; data/ is relative to the latter.
@@ -18,6 +19,7 @@ builder.AddLyceumData();
 builder.AddLyceumAccess();
 builder.AddLyceumApi();
 builder.AddLyceumObservability();
+builder.AddLyceumUi();
 
 // Startup steps run in this order: migrate, administrator, demo school, then whatever modules add.
 builder.Services
@@ -50,6 +52,7 @@ app.MapApi()
     .MapIdentityEndpoints()
     .MapAuditEndpoints()
     .MapStudentsEndpoints();
+app.MapLyceumUi();
 
 await app.RunAsync();
 return 0;

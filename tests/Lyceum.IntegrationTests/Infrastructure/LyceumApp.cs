@@ -75,6 +75,22 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
         return new LyceumApp(database, owns, all, services);
     }
 
+    /// <summary>
+    /// Starts the app on a real Kestrel port (for a browser) instead of the in-memory server, waits until it is ready
+    /// and returns its address, such as <c>http://127.0.0.1:43817</c>.
+    /// </summary>
+    public async Task<Uri> StartOnRealPortAsync()
+    {
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        var root = new Uri(address);
+        using var client = new HttpClient { BaseAddress = root };
+        await WaitUntilAsync(client, "/health/ready", HttpStatusCode.OK);
+        return root;
+    }
+
     /// <summary>Starts the host and waits until /health/ready answers 200.</summary>
     public async Task<LyceumApp> StartAsync()
     {

@@ -57,7 +57,7 @@ public sealed partial class OperationsTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
-    public async Task The_front_door_leads_to_the_api_documentation(DatabaseProvider provider)
+    public async Task The_front_door_asks_a_visitor_to_sign_in_and_comes_back_after(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
         using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -65,7 +65,7 @@ public sealed partial class OperationsTests(AppFixture fixture)
         using var response = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/docs/", response.Headers.Location!.ToString());
+        Assert.Equal("/sign-in?returnUrl=%2F", response.Headers.Location!.PathAndQuery);
     }
 
     [Theory, AllProviders]

@@ -19,6 +19,7 @@ public static class IdentityModule
         services.AddSingleton<IDemoContributor, DemoAccounts>();
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<ResetAdministratorPassword>();
+        services.AddScoped<CredentialsChecker>();
         services.AddScoped<IssueTokenHandler>();
         services.AddScoped<RefreshAccessTokenHandler>();
         services.AddScoped<RevokeTokenHandler>();

@@ -2,12 +2,15 @@ using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Lyceum.Platform.Access;
 
 public static class AccessModule
 {
+    public const string SchemeSelector = "lyceum";
+
     public static IHostApplicationBuilder AddLyceumAccess(this IHostApplicationBuilder builder)
     {
         var jwt = builder.Configuration.GetSection("Lyceum:Jwt").Get<JwtSettings>() ?? new JwtSettings();
@@ -29,10 +32,36 @@ public static class AccessModule
                 o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<LyceumRole>()
-            .AddEntityFrameworkStores<LyceumDbContext>();
+            .AddEntityFrameworkStores<LyceumDbContext>()
+            .AddSignInManager();
 
+        // The API authenticates with bearer tokens only (no cookie, so no cross-site request can act for a user);
+        // the pages with Identity's cookie on the same store. One policy scheme picks by path.
         builder.Services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = SchemeSelector;
+                o.DefaultChallengeScheme = SchemeSelector;
+            })
+            .AddPolicyScheme(SchemeSelector, "Bearer token for /api, cookie for pages", o =>
+                o.ForwardDefaultSelector = context => context.Request.Path.StartsWithSegments("/api")
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+            {
+                o.LoginPath = "/sign-in";
+                o.LogoutPath = "/sign-out";
+                o.AccessDeniedPath = "/access-denied";
+                o.ReturnUrlParameter = "returnUrl";
+                o.Cookie.Name = "lyceum.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8); // a school day; "keep me signed in" makes it persistent
+                o.SlidingExpiration = true;
+            }));
+        builder.Services
+            .AddAuthentication()
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;

@@ -30,7 +30,7 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
 
     public async Task<Caller> CallerAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        if (principal.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirstValue("sub"), out var id))
+        if (AccountClaims.UserId(principal) is not { } id)
         {
             return Caller.Anonymous;
         }
@@ -53,8 +53,7 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
                 .ToListAsync(cancellationToken);
         }
 
-        var name = principal.FindFirstValue("email") is { Length: > 0 } email ? email : id.ToString();
-        return new Caller(id, name, distinct, departments);
+        return new Caller(id, AccountClaims.Label(principal, id), distinct, departments);
     }
 
     /// <summary>

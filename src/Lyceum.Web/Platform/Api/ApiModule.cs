@@ -118,8 +118,6 @@ public static class ApiModule
             o.Telemetry = false;
             o.PersistentAuthentication = false;
         });
-        // Until the web pages arrive, the front door is the API documentation.
-        app.MapGet("/", () => TypedResults.Redirect("/docs/")).ExcludeFromDescription();
         return app.MapGroup("/api/v1");
     }
 

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Lyceum.Platform.Access;
 
 namespace Lyceum.Platform.Audit;
 
@@ -7,6 +7,7 @@ public static class AuditModule
     public static IServiceCollection AddLyceumAudit(this IServiceCollection services)
     {
         services.AddScoped<ListAuditEntriesHandler>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, AuditActorCircuitHandler>();
         return services;
     }
 
@@ -17,9 +18,8 @@ public static class AuditModule
     public static IApplicationBuilder UseAuditActor(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var user = context.User;
-            var actor = user.Identity?.IsAuthenticated == true && Guid.TryParse(user.FindFirstValue("sub"), out var id)
-                ? new AuditActor(id, user.FindFirstValue("email") is { Length: > 0 } email ? email : id.ToString(), context.TraceIdentifier)
+            var actor = AccountClaims.UserId(context.User) is { } id
+                ? new AuditActor(id, AccountClaims.Label(context.User, id), context.TraceIdentifier)
                 : new AuditActor(null, "anonymous", context.TraceIdentifier);
             using (AuditActor.Begin(actor))
             {

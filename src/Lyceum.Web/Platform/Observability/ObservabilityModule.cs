@@ -39,6 +39,7 @@ public static class ObservabilityModule
     public static WebApplication UseLyceumPipeline(this WebApplication app)
     {
         app.UseCorrelationId();
+        app.UseRequestLocalization();
         app.UseRouting();
         // Per-route request counters and durations: http_requests_received_total{endpoint="/api/v1/students/"}.
         // Outside the exception handler, so a request that failed binding is counted with the 400 it got.
@@ -61,6 +62,7 @@ public static class ObservabilityModule
         app.UseAuthentication();
         app.UseAuditActor();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapLyceumHealth();
         app.MapMetrics("/metrics").ExcludeFromDescription();
         return app;

@@ -1,0 +1,118 @@
+using Deque.AxeCore.Playwright;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Platform.Data;
+using Microsoft.Playwright;
+
+namespace Lyceum.E2E.Infrastructure;
+
+/// <summary>
+/// The real app on a real port (SQLite, the small demo school, one-click demo sign-in on) and Debian's Chromium,
+/// shared by the browser specs. Chromium comes from the distribution (test.sh installs it): no Playwright download.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public LyceumApp App { get; private set; } = default!;
+
+    public Uri Root { get; private set; } = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    private IPlaywright? _playwright;
+
+    /// <summary>Where screenshots go: TestResults/screenshots beside the TRX files, kept as CI artefacts.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(FindRepositoryRoot(), "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        App = await LyceumApp.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Lyceum:Demo:OneClickSignIn"] = "true",
+        });
+        Root = await App.StartOnRealPortAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    /// <summary>A fresh browser context (no cookies) with a page of the given width.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Root.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = width <= 480 ? 844 : 900 },
+            Locale = "en-GB",
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in with the one-click demo button of a role preset and waits for the dashboard.</summary>
+    public static async Task SignInAsDemoAsync(IPage page, string role)
+    {
+        await page.GotoAsync("/sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = role, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync();
+    }
+
+    /// <summary>A full-page screenshot named after the page and width, written as a test artefact.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(ScreenshotFolder, $"{name}-{page.ViewportSize!.Width}.png"),
+            FullPage = true,
+        });
+
+    /// <summary>No serious or critical axe violation, with every rule on and nothing excluded.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html).Take(3))}")));
+    }
+
+    /// <summary>Nothing wider than the viewport: no horizontal scrolling on a phone.</summary>
+    public static async Task AssertNoHorizontalScrollAsync(IPage page)
+    {
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= page.ViewportSize!.Width, $"The page is {width} px wide at a {page.ViewportSize.Width} px viewport.");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Lyceum.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
+}
+
+[CollectionDefinition("browser")]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
