@@ -50,8 +50,24 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = width <= 480 ? 844 : 900 },
             Locale = "en-GB",
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        Errors.AddOrUpdate(page, errors);
+        return page;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Errors = [];
+
+    /// <summary>What the page logged as errors (script failures, a circuit that broke): a page should log none.</summary>
+    public static IReadOnlyList<string> ErrorsOf(IPage page) => Errors.TryGetValue(page, out var errors) ? errors : [];
 
     /// <summary>Signs in with the one-click demo button of a role preset and waits for the dashboard.</summary>
     public static async Task SignInAsDemoAsync(IPage page, string role)
@@ -83,7 +99,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static async Task AssertNoHorizontalScrollAsync(IPage page)
     {
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        Assert.True(width <= page.ViewportSize!.Width, $"The page is {width} px wide at a {page.ViewportSize.Width} px viewport.");
+        if (width > page.ViewportSize!.Width)
+        {
+            // Name the widest culprits, so that a failure says what to fix.
+            var wide = await page.EvaluateAsync<string[]>("""
+                w => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > w + 1)
+                    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`)
+                """, page.ViewportSize.Width);
+            Assert.Fail($"The page is {width} px wide at a {page.ViewportSize.Width} px viewport: {string.Join("; ", wide)}");
+        }
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,40 @@
+using Lyceum.Components.Layout;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Identity;
+
+namespace Lyceum.ComponentTests.Components;
+
+public sealed class NavMenuTests : LyceumComponentContext
+{
+    [Fact]
+    public void Lists_only_the_pages_the_callers_grants_allow()
+    {
+        var guardian = new Caller(Guid.NewGuid(), "guardian@example.org",
+            [new AccessGrant(Permissions.StudentsView, AccessScope.OwnChildren)], []);
+
+        var nav = Render<NavMenu>(p => p.Add(m => m.Caller, guardian));
+
+        var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/", "/students"], links);
+    }
+
+    [Fact]
+    public void An_administrator_also_sees_the_api_documentation()
+    {
+        var administrator = new Caller(Guid.NewGuid(), "head@example.org",
+            [.. Permissions.All.Select(p => new AccessGrant(p.Name, AccessScope.School))], []);
+
+        var nav = Render<NavMenu>(p => p.Add(m => m.Caller, administrator));
+
+        Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/docs/" && a.TextContent.Contains("API documentation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_grants_only_the_dashboard_is_listed()
+    {
+        var nav = Render<NavMenu>(p => p.Add(m => m.Caller, Caller.Anonymous));
+
+        Assert.Equal(["/"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal("Main", nav.Find("nav").GetAttribute("aria-label"));
+    }
+}

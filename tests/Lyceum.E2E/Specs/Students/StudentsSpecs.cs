@@ -1,0 +1,85 @@
+using Lyceum.E2E.Infrastructure;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Platform.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Lyceum.E2E.Specs.Students;
+
+[Collection("browser")]
+public sealed class StudentsSpecs(BrowserFixture browser)
+{
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task The_administrator_searches_the_students_and_opens_a_profile(int width)
+    {
+        var page = await browser.NewPageAsync(width);
+        var target = await browser.App.QueryAsync(db => db.Students.Where(s => s.ArchivedAt == null && s.Guardians.Any() && s.Enrollments.Any())
+            .OrderBy(s => s.Id).Select(s => new { s.Id, s.LastName, s.StudentNumber }).FirstAsync());
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Administrator);
+
+        await page.GotoAsync("/students");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Students", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".ly-row-link").First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "students");
+        await BrowserFixture.AssertNoHorizontalScrollAsync(page);
+        await BrowserFixture.AssertAccessibleAsync(page);
+
+        await page.GetByLabel("Search students").FillAsync(target.StudentNumber);
+        await Assertions.Expect(page.Locator(".ly-row-link")).ToHaveCountAsync(1);
+        await page.Locator(".ly-row-link").ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/students/{target.Id}");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(target.LastName);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Guardians" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".ly-people .ly-card").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Timetable" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".ly-table")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "student-profile");
+        await BrowserFixture.AssertNoHorizontalScrollAsync(page);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_guardian_sees_exactly_their_own_children_and_not_another_childs_profile()
+    {
+        var page = await browser.NewPageAsync(390);
+        var guardian = await browser.App.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Guardian));
+        var children = await browser.App.QueryAsync(db => db.Students
+            .Where(s => s.ArchivedAt == null && s.Guardians.Any(g => g.Guardian!.UserId == guardian)).Select(s => s.Id).ToListAsync());
+        var other = await browser.App.QueryAsync(db => db.Students.Where(s => !children.Contains(s.Id)).Select(s => s.Id).FirstAsync());
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Guardian);
+
+        await page.GotoAsync("/students");
+        await Assertions.Expect(page.Locator(".ly-row-link")).ToHaveCountAsync(children.Count);
+        var linked = await page.Locator(".ly-row-link").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.Equal(children.Order().Select(id => $"/students/{id}"), linked.Order());
+        await BrowserFixture.ScreenshotAsync(page, "students-guardian");
+
+        await page.GotoAsync($"/students/{other}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Exact = true })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_page_the_role_may_not_use_is_neither_listed_nor_reachable()
+    {
+        var (email, password) = await browser.App.CreateUserAsync(RoleNames.Student);
+        var userId = await browser.App.UserIdAsync(email);
+        await browser.App.QueryAsync(db => db.UserRoles.Where(ur => ur.UserId == userId).ExecuteDeleteAsync()); // no role at all
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Students" })).ToHaveCountAsync(0);
+        await page.GotoAsync("/students");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not for your role", Exact = true })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}
