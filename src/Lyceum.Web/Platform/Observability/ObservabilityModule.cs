@@ -35,11 +35,19 @@ public static class ObservabilityModule
         return builder;
     }
 
+    /// <summary>A browser asking for a page (not the API): its bare status codes become the app's pages, not problem JSON.</summary>
+    private static bool WantsPage(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/api")
+        && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The middleware every request passes, in order. Program.cs calls this once.</summary>
     public static WebApplication UseLyceumPipeline(this WebApplication app)
     {
         app.UseCorrelationId();
         app.UseRequestLocalization();
+        // A person in a browser who asks for a page that is not there gets the app's "not found" page, not JSON.
+        // Before routing, so that the re-executed request is routed to that page.
+        app.UseWhen(WantsPage, html => html.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseRouting();
         // Per-route request counters and durations: http_requests_received_total{endpoint="/api/v1/students/"}.
         // Outside the exception handler, so a request that failed binding is counted with the 400 it got.
@@ -56,7 +64,7 @@ public static class ObservabilityModule
             }
         });
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseWhen(context => !WantsPage(context), problems => problems.UseStatusCodePages());
         app.UseNotReadyGate();
         app.UseRequestBodyLimit();
         app.UseAuthentication();

@@ -43,6 +43,32 @@ public sealed class StudentsSpecs(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_list_filters_by_year_group_and_sorts_by_a_column()
+    {
+        var page = await browser.NewPageAsync();
+        var year9 = await browser.App.QueryAsync(db => db.Students.CountAsync(s => s.ArchivedAt == null && s.YearGroup == 9));
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Moderator);
+        await page.GotoAsync("/students");
+        await Assertions.Expect(page.Locator(".ly-row-link").First).ToBeVisibleAsync();
+
+        await page.GetByLabel("Year group").SelectOptionAsync("9");
+
+        Assert.InRange(year9, 1, 25); // one page
+        await Assertions.Expect(page.Locator(".rz-data-row")).ToHaveCountAsync(year9);
+        var years = await page.Locator(".rz-data-row td:nth-child(3)").AllInnerTextsAsync();
+        Assert.NotEmpty(years);
+        Assert.All(years, y => Assert.Equal("9", y.Trim()));
+
+        await page.GetByLabel("Year group").SelectOptionAsync(string.Empty);
+        await page.GetByRole(AriaRole.Columnheader, new() { Name = "Number" }).ClickAsync();
+        await page.GetByRole(AriaRole.Columnheader, new() { Name = "Number" }).ClickAsync(); // descending
+        var lowest = await browser.App.QueryAsync(db => db.Students.Where(s => s.ArchivedAt == null).MaxAsync(s => s.StudentNumber));
+        await Assertions.Expect(page.Locator(".rz-data-row td:nth-child(2)").First).ToHaveTextAsync(lowest);
+        Assert.Empty(BrowserFixture.ErrorsOf(page));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_guardian_sees_exactly_their_own_children_and_not_another_childs_profile()
     {
         var page = await browser.NewPageAsync(390);

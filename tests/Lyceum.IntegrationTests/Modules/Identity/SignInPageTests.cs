@@ -103,6 +103,23 @@ public sealed partial class SignInPageTests(AppFixture fixture)
         Assert.Equal(await app.QueryAsync(db => db.Students.CountAsync(s => s.ArchivedAt == null)), before + 1);
     }
 
+    [Theory, AllProviders]
+    public async Task An_unknown_address_shows_a_person_a_page_and_a_program_a_problem(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = Browser(app);
+
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/no-such-page");
+        page.Headers.Accept.ParseAdd("text/html");
+        using var html = await client.SendAsync(page);
+        using var api = await client.GetAsync("/api/v1/no-such-thing");
+
+        Assert.Equal(HttpStatusCode.NotFound, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Not found", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await api.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private static HttpClient Browser(LyceumApp app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 

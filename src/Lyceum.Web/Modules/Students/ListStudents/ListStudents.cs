@@ -95,6 +95,16 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
         return new PagedResult<StudentListItem>([.. rows.OrderBy(r => position[r.Id])], request.Page, request.PageSize, total);
     }
 
+    /// <summary>The year groups of the current students the caller may see, for the list's filter.</summary>
+    public async Task<IReadOnlyList<int>> YearGroupsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
+            .Where(s => s.ArchivedAt == null)
+            .Select(s => s.YearGroup).Distinct().OrderBy(y => y)
+            .ToListAsync(cancellationToken);
+    }
+
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("%", "\\%", StringComparison.Ordinal)
