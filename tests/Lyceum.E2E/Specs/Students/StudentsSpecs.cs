@@ -68,6 +68,28 @@ public sealed class StudentsSpecs(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("'\"; DROP TABLE \"Students\"; --")]
+    public async Task Wildcards_and_quotes_in_the_search_box_are_searched_for_literally(string text)
+    {
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Administrator);
+        await page.GotoAsync("/students");
+        await Assertions.Expect(page.Locator(".ly-row-link").First).ToBeVisibleAsync();
+
+        await page.GetByLabel("Search students").FillAsync(text);
+
+        await Assertions.Expect(page.GetByText("No students match.")).ToBeVisibleAsync();
+        await page.GetByLabel("Search students").FillAsync(new string('a', 5000)); // the box takes 100 characters
+        Assert.Equal(100, (await page.GetByLabel("Search students").InputValueAsync()).Length);
+        await Assertions.Expect(page.GetByText("No students match.")).ToBeVisibleAsync();
+        Assert.Empty(BrowserFixture.ErrorsOf(page));
+        Assert.True(await browser.App.QueryAsync(db => db.Students.AnyAsync()));
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task A_guardian_sees_exactly_their_own_children_and_not_another_childs_profile()
     {

@@ -120,6 +120,26 @@ public sealed partial class SignInPageTests(AppFixture fixture)
         await api.ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Theory, AllProviders]
+    public async Task A_tampered_or_expired_session_cookie_just_asks_to_sign_in_again(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var signIn = Browser(app);
+        using var signedIn = await SignInAsync(signIn, LyceumApp.AdminEmail, LyceumApp.AdminPassword, "/");
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("lyceum.session=", StringComparison.Ordinal)).Split(';')[0];
+        var value = cookie["lyceum.session=".Length..];
+
+        foreach (var sent in new[] { value[..^6] + "AAAAAA", "not-a-session", new string('x', 3000) })
+        {
+            using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/students");
+            request.Headers.Add("Cookie", "lyceum.session=" + sent);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+    }
+
     private static HttpClient Browser(LyceumApp app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
