@@ -1,5 +1,6 @@
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Modules.Dashboard;
@@ -9,7 +10,16 @@ namespace Lyceum.Modules.Dashboard;
 /// classes, a guardian their children). A figure the caller may not see at all is null and its card is not shown.
 /// Later modules add their own (today's attendance, incidents, sessions).
 /// </summary>
-public sealed record DashboardFigures(int? Students, int? Staff, int? Sections, IReadOnlyList<YearGroupCount> StudentsByYearGroup);
+public sealed record DashboardFigures(int? Students, int? Staff, int? Sections, IReadOnlyList<YearGroupCount> StudentsByYearGroup)
+{
+    /// <summary>
+    /// For a family (guardian or student: students reached only as own children or self), the children themselves
+    /// rather than counts: a parent wants their child's page, not a chart of one bar.
+    /// </summary>
+    public IReadOnlyList<FamilyMember> Family { get; init; } = [];
+}
+
+public sealed record FamilyMember(int Id, string Name, int YearGroup, string? FormGroup);
 
 public sealed record YearGroupCount(string YearGroup, int Students);
 
@@ -41,6 +51,18 @@ public sealed class GetDashboardHandler(IDbContextFactory<LyceumDbContext> conte
             sections = await access.Reachable(db.Sections.AsNoTracking(), caller, Permissions.SectionsView).CountAsync(cancellationToken);
         }
 
-        return new DashboardFigures(students, staff, sections, byYear);
+        IReadOnlyList<FamilyMember> family = [];
+        if (caller.GrantsOf(Permissions.StudentsView).Any()
+            && caller.GrantsOf(Permissions.StudentsView).All(g => g.Scope is AccessScope.OwnChildren or AccessScope.Self))
+        {
+            family = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
+                .Where(s => s.ArchivedAt == null)
+                .OrderBy(s => s.DateOfBirth)
+                .Take(20)
+                .Select(s => new FamilyMember(s.Id, (s.PreferredName ?? s.FirstName) + " " + s.LastName, s.YearGroup, s.FormGroup))
+                .ToListAsync(cancellationToken);
+        }
+
+        return new DashboardFigures(students, staff, sections, byYear) { Family = family };
     }
 }

@@ -90,8 +90,10 @@ public sealed class SignInSpecs(BrowserFixture browser)
 
         await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Guardian);
 
-        await Assertions.Expect(page.Locator("[data-kpi=students] .ly-kpi")).ToHaveTextAsync(children.ToString());
+        // A family sees its children, each a link to their page, rather than school figures.
+        await Assertions.Expect(page.Locator(".ly-family-link")).ToHaveCountAsync(children);
         await Assertions.Expect(page.Locator("[data-kpi=staff]")).ToHaveCountAsync(0);
+        await BrowserFixture.AssertAccessibleAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "dashboard-guardian");
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
 
