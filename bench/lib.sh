@@ -253,7 +253,7 @@ cpu_snapshot() {
         awk '{ sub(/^.*\) /, ""); print "app", $12 + $13 }' "/proc/$APP_PID/stat" 2>/dev/null || app_gone
         for pid in $(pgrep -u postgres); do
             # A backend's title: "postgres: 15/main: USER DATABASE HOST(PORT) STATE" (or "[local]" for a socket).
-            title=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+            title=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
             if [[ $title =~ ^postgres:\ [^:]+:\ [^\ ]+\ ([^\ ]+)\ (\[local\]|[^\ ]*\([0-9]+\)) && ${BASH_REMATCH[1]} != "$DB_NAME" ]]; then
                 continue
             fi
