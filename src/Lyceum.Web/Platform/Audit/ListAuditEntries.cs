@@ -29,9 +29,12 @@ public sealed class ListAuditEntriesHandler(IDbContextFactory<LyceumDbContext> c
 {
     public static readonly IReadOnlyCollection<string> Sortable = ["at"];
 
+    // The model is the same for every context: its names are worked out once.
+    private static IReadOnlyList<string>? _entityNames;
+
     /// <summary>The names the trail uses for the kinds of record in the model (Student, Role, UserRole, …).</summary>
     public static IReadOnlyList<string> EntityNames(LyceumDbContext db) =>
-        [.. db.Model.GetEntityTypes().Where(t => t.ClrType != typeof(AuditEntry) && !typeof(IUnaudited).IsAssignableFrom(t.ClrType))
+        _entityNames ??= [.. db.Model.GetEntityTypes().Where(t => t.ClrType != typeof(AuditEntry) && !typeof(IUnaudited).IsAssignableFrom(t.ClrType))
             .Select(t => AuditInterceptor.NameOf(t.ClrType)).Distinct().Order(StringComparer.Ordinal)];
 
     public async Task<Result<PagedResult<AuditItem>>> HandleAsync(ListQuery query, AuditFilter filter, CancellationToken cancellationToken)

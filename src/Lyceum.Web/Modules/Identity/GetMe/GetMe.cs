@@ -17,8 +17,8 @@ public sealed class GetMeHandler(UserManager<LyceumUser> users, AccessService ac
 {
     public async Task<Result<MeResponse>> HandleAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var id = principal.FindFirstValue("sub");
-        var user = id is null ? null : await users.FindByIdAsync(id);
+        var id = AccountClaims.UserId(principal);
+        var user = id is null ? null : await users.FindByIdAsync(id.Value.ToString());
         if (user is null)
         {
             // A valid token for an account that no longer exists.
