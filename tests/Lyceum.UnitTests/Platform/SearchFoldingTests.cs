@@ -32,4 +32,15 @@ public sealed class SearchFoldingTests
         Assert.Contains("λενα παπαδοπουλου", text, StringComparison.Ordinal);
         Assert.Contains("100042", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Adams, Ben", new[] { "adams", "ben" })]
+    [InlineData("  ben   ADAMS ", new[] { "ben", "adams" })]
+    [InlineData("Ελένη;Παπαδοπούλου", new[] { "ελενη", "παπαδοπουλου" })]
+    [InlineData("100042", new[] { "100042" })]
+    [InlineData("ben ben", new[] { "ben" })]
+    [InlineData(" , ; ", new string[0])]
+    [InlineData("a b c d e f g h", new[] { "a", "b", "c", "d", "e", "f g h" })]
+    public void A_query_splits_into_folded_words(string query, string[] terms) =>
+        Assert.Equal(terms, SearchFolding.Terms(query));
 }

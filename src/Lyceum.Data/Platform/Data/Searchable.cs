@@ -36,6 +36,21 @@ public static class SearchFolding
         return folded.ToString().Normalize(NormalizationForm.FormC);
     }
 
+    /// <summary>The most words a search looks for; the rest of a longer query is searched as one last word.</summary>
+    public const int MaxTerms = 6;
+
+    private static readonly char[] Separators = [' ', ',', ';', '\t', '\u00a0'];
+
+    /// <summary>
+    /// The folded words of a search box's text, each to be found somewhere in a record's <see cref="ISearchable.SearchText"/>:
+    /// "Adams, Ben", "ben adams" and "BEN" all find Ben Adams. At most <see cref="MaxTerms"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Terms(string query)
+    {
+        var words = Fold(query).Split(Separators, MaxTerms, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return words.Distinct(StringComparer.Ordinal).ToList();
+    }
+
     public static string TextOf(ISearchable searchable)
     {
         var text = Fold(string.Join(" | ", searchable.SearchTerms().Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!.Trim())));

@@ -11,6 +11,7 @@ public static class StudentsModule
     {
         services.AddSingleton<ScopeRules<Student>, StudentScopes>();
         services.AddSingleton<ScopeRules<Guardian>, GuardianScopes>();
+        services.AddMemoryCache();
         services.AddScoped<ListStudentsHandler>();
         services.AddScoped<GetStudentHandler>();
         services.AddScoped<EditStudentHandler>();

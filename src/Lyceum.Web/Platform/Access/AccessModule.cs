@@ -33,6 +33,7 @@ public static class AccessModule
             })
             .AddRoles<LyceumRole>()
             .AddEntityFrameworkStores<LyceumDbContext>()
+            .AddClaimsPrincipalFactory<LyceumClaimsFactory>()
             .AddSignInManager();
 
         // The API authenticates with bearer tokens only (no cookie, so no cross-site request can act for a user);
@@ -79,6 +80,8 @@ public static class AccessModule
         // Each permission is a policy of its own name: an endpoint says .RequireAuthorization(Permissions.X), and the
         // one AccessService decides. Signed out: 401; signed in without the permission: 403.
         builder.Services.AddSingleton<AccessService>();
+        builder.Services.AddScoped<CallerScope>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CallerScopeCircuitHandler>();
         builder.Services.AddScoped<IAuthorizationHandler, PermissionHandler>();
         var policies = builder.Services.AddAuthorizationBuilder()
             .AddPolicy("authenticated", p => p.RequireAuthenticatedUser());

@@ -13,21 +13,11 @@ namespace Lyceum.Platform.Access;
 /// </summary>
 public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, IServiceProvider services)
 {
-    private static readonly object ItemKey = new();
+    /// <summary>The caller of this request, read once and kept for the rest of it (<see cref="CallerScope"/>).</summary>
+    public Task<Caller> CallerAsync(HttpContext http) =>
+        http.RequestServices.GetRequiredService<CallerScope>().CallerAsync(http.User);
 
-    /// <summary>The caller of this request, read once and kept for the rest of it.</summary>
-    public async Task<Caller> CallerAsync(HttpContext http)
-    {
-        if (http.Items.TryGetValue(ItemKey, out var cached) && cached is Caller caller)
-        {
-            return caller;
-        }
-
-        caller = await CallerAsync(http.User, http.RequestAborted);
-        http.Items[ItemKey] = caller;
-        return caller;
-    }
-
+    /// <summary>Reads the caller's grants now. Code running in a request or a circuit asks <see cref="CallerScope"/>.</summary>
     public async Task<Caller> CallerAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         if (AccountClaims.UserId(principal) is not { } id)

@@ -14,6 +14,13 @@ public static class AccountClaims
             ? id
             : null;
 
+    /// <summary>The account's display name: the JWT's <c>name</c> claim, which the sign-in cookie carries too.</summary>
+    public const string DisplayNameClaim = "name";
+
+    /// <summary>The display name to greet the account with; its <see cref="Label"/> when it has none.</summary>
+    public static string DisplayName(ClaimsPrincipal principal, Guid id) =>
+        principal.FindFirstValue(DisplayNameClaim) is { Length: > 0 } name ? name : Label(principal, id);
+
     /// <summary>The e-mail to show and to record as the actor; the account id when there is none.</summary>
     public static string Label(ClaimsPrincipal principal, Guid id) =>
         (principal.FindFirstValue("email") ?? principal.FindFirstValue(ClaimTypes.Email)) is { Length: > 0 } email ? email : id.ToString();

@@ -39,6 +39,30 @@ public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant>
 
     public IEnumerable<AccessGrant> GrantsOf(string permission) => Grants.Where(g => g.Permission == permission);
 
+    /// <summary>
+    /// A key for what this caller's grants of <paramref name="permission"/> reach: equal for two callers whose grants
+    /// reach the same records, so a result computed for one may be cached for the other. Narrow scopes follow the
+    /// account's own links, so they make the key the account's own.
+    /// </summary>
+    public string ReachKey(string permission)
+    {
+        if (CanEverywhere(permission))
+        {
+            return "*";
+        }
+
+        return string.Join(";", GrantsOf(permission)
+            .Select(g => g.Scope switch
+            {
+                AccessScope.School => $"s{g.SchoolId}",
+                AccessScope.Department when g.DepartmentId is { } department => $"d{department}",
+                AccessScope.Department => $"d[{string.Join(",", DepartmentIds.Order())}]",
+                _ => $"{g.Scope}:{UserId}",
+            })
+            .Distinct()
+            .Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Lets a minimal API endpoint take a <see cref="Caller"/> parameter.</summary>
     public static async ValueTask<Caller?> BindAsync(HttpContext context) =>
         await context.RequestServices.GetRequiredService<AccessService>().CallerAsync(context);

@@ -40,6 +40,7 @@ public sealed class SignInSpecs(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await Assertions.Expect(page.Locator(".ly-user-name")).ToHaveTextAsync("Administrator"); // the display name, not the e-mail
         await Assertions.Expect(page.Locator("[data-kpi=students] .ly-kpi")).ToHaveTextAsync(students.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en")));
         await Assertions.Expect(page.Locator("[data-kpi=staff]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".rz-chart svg").First).ToBeVisibleAsync();
@@ -60,6 +61,11 @@ public sealed class SignInSpecs(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The e-mail or password is incorrect.");
+        // Ready for the next try: the e-mail kept, the password empty and focused, the message read with it.
+        await Assertions.Expect(page.GetByLabel("E-mail")).ToHaveValueAsync(LyceumApp.AdminEmail);
+        await Assertions.Expect(page.GetByLabel("Password")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByLabel("Password")).ToHaveValueAsync(string.Empty);
+        await Assertions.Expect(page.GetByLabel("Password")).ToHaveAccessibleDescriptionAsync("The e-mail or password is incorrect.");
         await page.GotoAsync("/");
         Assert.Equal("/sign-in", new Uri(page.Url).AbsolutePath);
         await page.Context.CloseAsync();

@@ -100,6 +100,24 @@ public sealed class StudentsApiTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Search_takes_a_name_as_a_list_shows_it_and_needs_every_word(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var client = await app.AdminClientAsync();
+        var student = await NewStudentAsync(app, "Benedikt", "Adamsworth");
+        await NewStudentAsync(app, "Benedikt", "Otherworth");
+
+        foreach (var q in new[] { "Adamsworth, Benedikt", "benedikt adamsworth", "adamsworth;bene" })
+        {
+            var page = await (await client.GetAsync($"/api/v1/students?q={Uri.EscapeDataString(q)}")).JsonAsync();
+            Assert.Equal([student.Id], page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<int>()));
+        }
+
+        var wrong = await (await client.GetAsync("/api/v1/students?q=Adamsworth,%20Zebedee")).JsonAsync();
+        Assert.Equal(0, wrong["totalCount"]!.GetValue<int>());
+    }
+
+    [Theory, AllProviders]
     public async Task Search_ignores_case_and_accents_in_any_alphabet(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);

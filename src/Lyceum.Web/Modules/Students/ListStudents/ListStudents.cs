@@ -3,6 +3,7 @@ using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Lyceum.Modules.Students.ListStudents;
 
@@ -23,7 +24,7 @@ public sealed record StudentListItem(
 public sealed record StudentFilter(int? SchoolId = null, int? YearGroup = null, bool IncludeArchived = false);
 
 /// <summary>Pages through the students the caller may see, searching name, preferred name and student number.</summary>
-public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access)
+public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access, IMemoryCache cache)
 {
     private static readonly Dictionary<string, Expression<Func<Student, object?>>> SortFields = new(StringComparer.Ordinal)
     {
@@ -69,9 +70,12 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
         if (request.Q is { } q)
         {
             // Both sides folded in .NET (see ISearchable): the same matches on SQLite and PostgreSQL. The search
-            // capability brings ranking and typo tolerance.
-            var pattern = $"%{EscapeLike(SearchFolding.Fold(q))}%";
-            students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, "\\"));
+            // capability brings ranking and typo tolerance. Each word must match: "Adams, Ben" finds Ben Adams.
+            foreach (var term in SearchFolding.Terms(q))
+            {
+                var pattern = $"%{EscapeLike(term)}%";
+                students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, "\\"));
+            }
         }
 
         var total = await students.CountAsync(cancellationToken);
@@ -95,15 +99,29 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
         return new PagedResult<StudentListItem>([.. rows.OrderBy(r => position[r.Id])], request.Page, request.PageSize, total);
     }
 
-    /// <summary>The year groups of the current students the caller may see, for the list's filter.</summary>
+    /// <summary>
+    /// The year groups of the current students the caller may see, for the list's filter. Kept for a minute per reach
+    /// (<see cref="Caller.ReachKey"/>): reading them is a scan of every reachable student, on every page load, for a
+    /// list that changes once a year.
+    /// </summary>
     public async Task<IReadOnlyList<int>> YearGroupsAsync(Caller caller, CancellationToken cancellationToken)
     {
+        var key = (nameof(YearGroupsAsync), caller.ReachKey(Permissions.StudentsView));
+        if (cache.TryGetValue(key, out IReadOnlyList<int>? years) && years is not null)
+        {
+            return years;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
+        years = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
             .Where(s => s.ArchivedAt == null)
             .Select(s => s.YearGroup).Distinct().OrderBy(y => y)
             .ToListAsync(cancellationToken);
+        return cache.Set(key, years, YearGroupsLifetime);
     }
+
+    /// <summary>How long a year-group list is kept: a new year group shows in the filter within this time.</summary>
+    public static readonly TimeSpan YearGroupsLifetime = TimeSpan.FromMinutes(1);
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal)
