@@ -11,26 +11,26 @@ namespace Lyceum.Platform.Access;
 /// </summary>
 public sealed class CallerScope(AccessService access)
 {
-    private Guid? userId;
-    private Task<Caller>? caller;
+    private Guid? _userId;
+    private Task<Caller>? _caller;
 
     public Task<Caller> CallerAsync(ClaimsPrincipal principal)
     {
         var id = AccountClaims.UserId(principal);
-        if (caller is null || id != userId || caller.IsFaulted || caller.IsCanceled)
+        if (_caller is null || id != _userId || _caller.IsFaulted || _caller.IsCanceled)
         {
-            userId = id;
-            caller = access.CallerAsync(principal, CancellationToken.None);
+            _userId = id;
+            _caller = access.CallerAsync(principal, CancellationToken.None);
         }
 
-        return caller;
+        return _caller;
     }
 
     /// <summary>Forgets the caller: the next question reads the grants again.</summary>
     public void Clear()
     {
-        userId = null;
-        caller = null;
+        _userId = null;
+        _caller = null;
     }
 }
 
