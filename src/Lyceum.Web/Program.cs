@@ -1,5 +1,6 @@
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Identity;
+using Lyceum.Modules.Schools;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -28,6 +29,7 @@ builder.Services
     .AddIdentityModule()
     .AddLyceumDemo()
     .AddLyceumAudit()
+    .AddSchoolsModule()
     .AddAcademicsModule()
     .AddStudentsModule();
 
@@ -51,6 +53,7 @@ app.UseLyceumPipeline();
 app.MapApi()
     .MapIdentityEndpoints()
     .MapAuditEndpoints()
+    .MapSchoolsEndpoints()
     .MapStudentsEndpoints();
 app.MapLyceumUi();
 

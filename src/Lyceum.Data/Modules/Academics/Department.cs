@@ -6,17 +6,19 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Academics;
 
 /// <summary>A department ("Science"): owns courses, groups staff, and is a permission scope.</summary>
-public sealed class Department : Entity
+public sealed class Department : Entity, IArchivable, ISchoolOwned
 {
     public int SchoolId { get; set; }
 
     public required string Name { get; set; }
 
     public required string Code { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>A subject taught to a year group ("Year 10 Mathematics"). Sections are its classes in a term.</summary>
-public sealed class Course : Entity
+public sealed class Course : Entity, IArchivable, ISchoolOwned
 {
     public int SchoolId { get; set; }
 
@@ -32,6 +34,8 @@ public sealed class Course : Entity
 
     /// <summary>Timetabled periods per week.</summary>
     public int PeriodsPerWeek { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 internal sealed class DepartmentConfiguration : IEntityTypeConfiguration<Department>

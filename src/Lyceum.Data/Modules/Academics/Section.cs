@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Academics;
 
 /// <summary>A class: a course taught in a term by a teacher in a room, meeting in timetable periods.</summary>
-public sealed class Section : Entity
+public sealed class Section : Entity, IArchivable
 {
     public int CourseId { get; set; }
 
@@ -34,6 +34,8 @@ public sealed class Section : Entity
     public List<SectionMeeting> Meetings { get; set; } = [];
 
     public List<Enrollment> Enrollments { get; set; } = [];
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>One weekly meeting of a section: a weekday and a period of the bell schedule.</summary>

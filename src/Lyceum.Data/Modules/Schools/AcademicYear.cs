@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Schools;
 
 /// <summary>A school year ("2026–27") and its terms.</summary>
-public sealed class AcademicYear : Entity
+public sealed class AcademicYear : Entity, IArchivable, ISchoolOwned
 {
     public int SchoolId { get; set; }
 
@@ -18,10 +18,12 @@ public sealed class AcademicYear : Entity
     public DateOnly EndDate { get; set; }
 
     public List<Term> Terms { get; set; } = [];
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>A term within an academic year; sections run in a term.</summary>
-public sealed class Term : Entity
+public sealed class Term : Entity, IArchivable
 {
     public int AcademicYearId { get; set; }
 
@@ -32,6 +34,8 @@ public sealed class Term : Entity
     public DateOnly StartDate { get; set; }
 
     public DateOnly EndDate { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 internal sealed class AcademicYearConfiguration : IEntityTypeConfiguration<AcademicYear>

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Schools;
 
 /// <summary>A teaching room.</summary>
-public sealed class Room : Entity
+public sealed class Room : Entity, IArchivable, ISchoolOwned
 {
     public int SchoolId { get; set; }
 
@@ -14,10 +14,12 @@ public sealed class Room : Entity
     public string? Building { get; set; }
 
     public int Capacity { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>One slot of the bell schedule ("P1 08:50–09:40"). Timetables place sections in periods per weekday.</summary>
-public sealed class Period : Entity
+public sealed class Period : Entity, IArchivable, ISchoolOwned
 {
     public int SchoolId { get; set; }
 
@@ -28,6 +30,8 @@ public sealed class Period : Entity
     public TimeOnly StartTime { get; set; }
 
     public TimeOnly EndTime { get; set; }
+
+    public DateTime? ArchivedAt { get; set; }
 }
 
 internal sealed class RoomConfiguration : IEntityTypeConfiguration<Room>

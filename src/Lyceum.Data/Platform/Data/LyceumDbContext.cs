@@ -18,6 +18,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 {
     public DbSet<School> Schools => Set<School>();
 
+    public DbSet<Branch> Branches => Set<Branch>();
+
     public DbSet<AcademicYear> AcademicYears => Set<AcademicYear>();
 
     public DbSet<Term> Terms => Set<Term>();

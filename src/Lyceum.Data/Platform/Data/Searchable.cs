@@ -57,3 +57,15 @@ public static class SearchFolding
         return text.Length <= MaxLength ? text : text[..MaxLength];
     }
 }
+
+/// <summary>LIKE patterns from user text: <c>%</c>, <c>_</c> and the escape character itself match literally.</summary>
+public static class Like
+{
+    /// <summary>The escape character to pass to <c>EF.Functions.Like</c> with an escaped pattern.</summary>
+    public const string EscapeCharacter = "\\";
+
+    public static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -88,13 +88,40 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("GET /api/v1/audit/", c => Task.FromResult(Get("/api/v1/audit?pageSize=5")),
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
-    }.ToDictionary(r => r.Endpoint);
+    }.Concat(StructureRows()).ToDictionary(r => r.Endpoint);
+
+    /// <summary>
+    /// The school's structure: staff with <c>school.view</c> (administrator, moderator, teacher) read it; only
+    /// <c>school.configure</c> (the administrator) changes it. Each request works on fresh records in a fresh school.
+    /// </summary>
+    private static IEnumerable<Row> StructureRows()
+    {
+        HttpStatusCode[] read = [Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden];
+        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments" })
+        {
+            HttpStatusCode[] change(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
+            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), read);
+            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), read);
+            yield return new Row($"POST /api/v1/{route}/", async c => Post($"/api/v1/{route}", await c.StructureBodyAsync(route)), change(Created));
+            yield return new Row($"PUT /api/v1/{route}/{{id:int}}", async c =>
+                {
+                    var (id, etag, body) = await c.StructureAsync(route);
+                    var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/{route}/{id}") { Content = JsonContent.Create(body) };
+                    request.Headers.TryAddWithoutValidation("If-Match", etag);
+                    return request;
+                },
+                change(Ok));
+            yield return new Row($"POST /api/v1/{route}/{{id:int}}/archive", async c => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{route}/{(await c.StructureAsync(route)).Id}/archive"), change(Ok));
+            yield return new Row($"POST /api/v1/{route}/{{id:int}}/restore", async c => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{route}/{(await c.StructureAsync(route)).Id}/restore"), change(Ok));
+            yield return new Row($"DELETE /api/v1/{route}/{{id:int}}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), change(NoContent));
+        }
+    }
 
     /// <summary>The rows that also run on PostgreSQL: a read, a scoped read, a refused write and an administrator's write.</summary>
     private static readonly string[] PostgreSqlSubset =
     [
         "GET /api/v1/students/", "GET /api/v1/students/{id:int}", "PUT /api/v1/students/{id:int}", "POST /api/v1/roles/",
-        "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/",
+        "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -191,6 +218,45 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             using var response = await admin.PostAsJsonAsync("/api/v1/roles", NewRole());
             var body = await response.JsonAsync(HttpStatusCode.Created);
             return (Guid.Parse(body["id"]!.GetValue<string>()), response.Headers.ETag!.Tag);
+        }
+
+        /// <summary>A valid body for a new record of <paramref name="route"/>, in a new school (and year, for a term).</summary>
+        public async Task<object> StructureBodyAsync(string route)
+        {
+            if (route == "schools")
+            {
+                return new { name = "Matrix school", code = $"M{Guid.NewGuid():N}"[..12], timeZone = "Europe/Athens" };
+            }
+
+            using var admin = await app.AdminClientAsync();
+            var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
+            return route switch
+            {
+                "branches" => new { schoolId = school, name = "Matrix branch" },
+                "academic-years" => new { schoolId = school, name = "2040/41", startDate = "2040-09-01", endDate = "2041-07-20" },
+                "terms" => new
+                {
+                    academicYearId = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "academic-years",
+                        new { schoolId = school, name = "2040/41", startDate = "2040-09-01", endDate = "2041-07-20" }),
+                    name = "Autumn",
+                    startDate = "2040-09-01",
+                    endDate = "2040-12-20",
+                },
+                "rooms" => new { schoolId = school, name = "Matrix room", capacity = 20 },
+                "periods" => new { schoolId = school, name = "Period 1", order = 1, startTime = "09:00", endTime = "10:00" },
+                "departments" => (object)new { schoolId = school, name = "Matrix department", code = "MTX" },
+                _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
+            };
+        }
+
+        /// <summary>A fresh record of <paramref name="route"/> made by the administrator: its id, ETag and a valid PUT body.</summary>
+        public async Task<(int Id, string ETag, object Body)> StructureAsync(string route)
+        {
+            var body = await StructureBodyAsync(route);
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync($"/api/v1/{route}", body);
+            var created = await response.JsonAsync(HttpStatusCode.Created);
+            return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
         }
 
         public async Task<Guid> NewUserAsync()

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using Lyceum.Modules.Students.GetStudent;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -106,18 +105,8 @@ public sealed class EditStudentHandler(
         }
 
         errors.MaxLength("formGroup", r.FormGroup, 20);
-        errors.MaxLength("email", r.Email, 254);
-        if (!string.IsNullOrWhiteSpace(r.Email) && (!MailAddress.TryCreate(r.Email.Trim(), out var mail) || mail.Address != r.Email.Trim()))
-        {
-            errors.Add("email", "Must be an e-mail address such as name@example.org.");
-        }
-
-        errors.MaxLength("phone", r.Phone, 40);
-        if (!string.IsNullOrWhiteSpace(r.Phone) && !r.Phone.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')'))
-        {
-            errors.Add("phone", "Use digits, spaces and + - ( ) only.");
-        }
-
+        Contact.CheckEmail(errors, "email", r.Email);
+        Contact.CheckPhone(errors, "phone", r.Phone);
         errors.MaxLength("address", r.Address, 400);
         return errors;
     }

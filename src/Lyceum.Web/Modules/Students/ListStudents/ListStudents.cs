@@ -73,8 +73,8 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
             // capability brings ranking and typo tolerance. Each word must match: "Adams, Ben" finds Ben Adams.
             foreach (var term in SearchFolding.Terms(q))
             {
-                var pattern = $"%{EscapeLike(term)}%";
-                students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, "\\"));
+                var pattern = $"%{Like.Escape(term)}%";
+                students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, Like.EscapeCharacter));
             }
         }
 
@@ -122,9 +122,4 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
 
     /// <summary>How long a year-group list is kept: a new year group shows in the filter within this time.</summary>
     public static readonly TimeSpan YearGroupsLifetime = TimeSpan.FromMinutes(1);
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal);
 }
