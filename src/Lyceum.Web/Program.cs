@@ -54,6 +54,7 @@ app.MapApi()
     .MapIdentityEndpoints()
     .MapAuditEndpoints()
     .MapSchoolsEndpoints()
+    .MapAcademicsEndpoints()
     .MapStudentsEndpoints();
 app.MapLyceumUi();
 

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Records;
 
 namespace Lyceum.Modules.Academics;
 
@@ -22,9 +23,31 @@ public sealed class SectionScopes : ScopeRules<Section>
         s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Student!.UserId == userId);
 }
 
+/// <summary>Which courses a grant reaches: a school's, or a department's.</summary>
+public sealed class CourseScopes : ScopeRules<Course>
+{
+    protected override Expression<Func<Course, bool>> InSchool(int schoolId) => c => c.SchoolId == schoolId;
+
+    protected override Expression<Func<Course, bool>> InDepartment(int departmentId) => c => c.DepartmentId == departmentId;
+}
+
 public static class AcademicsModule
 {
-    /// <summary>Sections, courses and the timetable: today only the access rules other modules filter with.</summary>
+    private static readonly CourseKind Courses = new();
+    private static readonly SectionKind Sections = new();
+
+    /// <summary>Courses and sections (with their weekly meetings) as reference records, and the access rules for them.</summary>
     public static IServiceCollection AddAcademicsModule(this IServiceCollection services) =>
-        services.AddSingleton<ScopeRules<Section>, SectionScopes>();
+        services
+            .AddSingleton<ScopeRules<Section>, SectionScopes>()
+            .AddSingleton<ScopeRules<Course>, CourseScopes>()
+            .AddRecordKind(Courses)
+            .AddRecordKind(Sections);
+
+    public static IEndpointRouteBuilder MapAcademicsEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapRecords(Courses);
+        api.MapRecords(Sections);
+        return api;
+    }
 }

@@ -89,7 +89,7 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
     public async Task<Result<TView>> EditAsync(Caller caller, int id, Guid expectedVersion, TRequest request, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = await Editable(db, caller).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var entity = await kind.ForEdit(Editable(db, caller)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (entity is null)
         {
             return NotFound(id);
@@ -113,6 +113,13 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         }
 
         kind.Apply(request, entity);
+        if (db.Entry(entity).State == EntityState.Unchanged && db.ChangeTracker.HasChanges())
+        {
+            // Only its child rows changed (a section's meetings): the record still gets a new version, so that a
+            // concurrent edit of the same version fails instead of silently replacing them.
+            db.Entry(entity).Property(e => e.UpdatedAt).IsModified = true;
+        }
+
         if (await SaveAsync(db, request, cancellationToken) is { } clash)
         {
             return clash;

@@ -84,6 +84,9 @@ public abstract class RecordKind<TEntity, TRequest, TView>
 
     public virtual IQueryable<TEntity> Filter(IQueryable<TEntity> rows, string filter, int value) => rows;
 
+    /// <summary>What an edit loads besides the row itself (the child rows <see cref="Apply"/> replaces).</summary>
+    public virtual IQueryable<TEntity> ForEdit(IQueryable<TEntity> rows) => rows;
+
     /// <summary>Checks a create (<paramref name="existing"/> null) or an edit; adds what is wrong to <paramref name="errors"/>.</summary>
     public abstract Task ValidateAsync(RecordContext context, TRequest request, TEntity? existing, FieldErrors errors, CancellationToken cancellationToken);
 

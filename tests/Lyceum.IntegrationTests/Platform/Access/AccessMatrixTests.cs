@@ -97,11 +97,15 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     private static IEnumerable<Row> StructureRows()
     {
         HttpStatusCode[] read = [Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden];
-        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments" })
+        // Sections: sections.view reaches a guardian's children's and a student's own (lists answer; a fresh section
+        // with nobody in it is not found for them, nor for a teacher who does not teach it). The tutor has no grant.
+        HttpStatusCode[] readSections = [Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok];
+        HttpStatusCode[] readSection = [Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound];
+        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments", "courses", "sections" })
         {
             HttpStatusCode[] change(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
-            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), read);
-            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), read);
+            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), route == "sections" ? readSections : read);
+            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), route == "sections" ? readSection : read);
             yield return new Row($"POST /api/v1/{route}/", async c => Post($"/api/v1/{route}", await c.StructureBodyAsync(route)), change(Created));
             yield return new Row($"PUT /api/v1/{route}/{{id:int}}", async c =>
                 {
@@ -122,6 +126,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     [
         "GET /api/v1/students/", "GET /api/v1/students/{id:int}", "PUT /api/v1/students/{id:int}", "POST /api/v1/roles/",
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
+        "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -229,6 +234,14 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             }
 
             using var admin = await app.AdminClientAsync();
+            if (route is "courses" or "sections")
+            {
+                var setup = await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.SetUpAsync(app, admin);
+                return route == "courses"
+                    ? new { schoolId = setup.School, departmentId = await DepartmentOfAsync(setup.Course), code = "MX", name = "Matrix course" }
+                    : new { courseId = setup.Course, termId = setup.Autumn, teacherId = setup.Teacher, name = "Matrix section", meetings = new[] { new { day = "friday", periodId = setup.P1 } } };
+            }
+
             var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
             return route switch
             {
@@ -248,6 +261,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
             };
         }
+
+        private Task<int> DepartmentOfAsync(int course) => app.QueryAsync(db => db.Courses.Where(c => c.Id == course).Select(c => c.DepartmentId).SingleAsync());
 
         /// <summary>A fresh record of <paramref name="route"/> made by the administrator: its id, ETag and a valid PUT body.</summary>
         public async Task<(int Id, string ETag, object Body)> StructureAsync(string route)

@@ -1,0 +1,345 @@
+using System.Linq.Expressions;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Api;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Lyceum.Platform.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.Modules.Academics;
+
+public sealed record CourseRequest(int? SchoolId, int? DepartmentId, string? Code, string? Name, int? YearGroup, int? PeriodsPerWeek);
+
+public sealed record CourseView(
+    int Id, int SchoolId, int DepartmentId, string Department, string Code, string Name, int? YearGroup, int PeriodsPerWeek,
+    bool Archived, Guid Version) : IRecordView;
+
+/// <summary>A course of the curriculum ("Year 9 Mathematics"), taught as sections in each term.</summary>
+public sealed class CourseKind : SchoolOwnedKind<Course, CourseRequest, CourseView>
+{
+    public override string Route => "courses";
+
+    public override string Noun => "course";
+
+    public override string Tag => "Courses and sections";
+
+    public override Expression<Func<Course, CourseView>> View =>
+        c => new CourseView(c.Id, c.SchoolId, c.DepartmentId, c.Department!.Name, c.Code, c.Name, c.YearGroup, c.PeriodsPerWeek, c.ArchivedAt != null, c.Version);
+
+    public override IReadOnlyDictionary<string, Expression<Func<Course, object?>>> SortFields { get; } =
+        new Dictionary<string, Expression<Func<Course, object?>>>(StringComparer.Ordinal)
+        {
+            ["code"] = c => c.Code,
+            ["name"] = c => c.Name,
+            ["yearGroup"] = c => c.YearGroup,
+        };
+
+    public override IReadOnlyList<SortField> DefaultSort { get; } = [new("code", false)];
+
+    public override Expression<Func<Course, bool>> Matches(string pattern) =>
+        c => EF.Functions.Like(c.Name.ToLower(), pattern, Like.EscapeCharacter) || EF.Functions.Like(c.Code.ToLower(), pattern, Like.EscapeCharacter);
+
+    public override IReadOnlyList<string> Filters { get; } = ["schoolId", "departmentId"];
+
+    public override IQueryable<Course> Filter(IQueryable<Course> rows, string filter, int value) => filter switch
+    {
+        "departmentId" => rows.Where(c => c.DepartmentId == value),
+        _ => base.Filter(rows, filter, value),
+    };
+
+    protected override int? SchoolOf(CourseRequest request) => request.SchoolId;
+
+    protected override async Task ValidateFieldsAsync(RecordContext context, CourseRequest r, Course? existing, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        errors.Required("code", r.Code);
+        errors.MaxLength("code", r.Code, 20);
+        errors.Required("name", r.Name);
+        errors.MaxLength("name", r.Name, 150);
+        if (r.YearGroup is < 0 or > 14)
+        {
+            errors.Add("yearGroup", "Must be from 0 (reception) to 14, or left out for a course of several years.");
+        }
+
+        if (r.PeriodsPerWeek is < 0 or > 40)
+        {
+            errors.Add("periodsPerWeek", "Must be from 0 to 40.");
+        }
+
+        await context.RequireAsync<Department>(errors, "departmentId", r.DepartmentId, "department", cancellationToken);
+        if (r.DepartmentId is { } department && r.SchoolId is { } school
+            && await context.Db.Departments.AnyAsync(d => d.Id == department && d.SchoolId != school, cancellationToken))
+        {
+            errors.Add("departmentId", "Must be a department of the course's school.");
+        }
+    }
+
+    protected override (string Field, Expression<Func<Course, string>> Column, Func<CourseRequest, string?> Value, string Message)? UniqueInSchool =>
+        ("code", c => c.Code, r => r.Code, "This school already has a course with the code '{0}'.");
+
+    public override Course Create(CourseRequest r) => new()
+    {
+        SchoolId = r.SchoolId!.Value,
+        DepartmentId = r.DepartmentId!.Value,
+        Code = r.Code!.Trim(),
+        Name = r.Name!.Trim(),
+        YearGroup = r.YearGroup,
+        PeriodsPerWeek = r.PeriodsPerWeek ?? 0,
+    };
+
+    public override void Apply(CourseRequest r, Course c)
+    {
+        c.DepartmentId = r.DepartmentId!.Value;
+        c.Code = r.Code!.Trim();
+        c.Name = r.Name!.Trim();
+        c.YearGroup = r.YearGroup;
+        c.PeriodsPerWeek = r.PeriodsPerWeek ?? 0;
+    }
+
+    public override async Task<string?> InUseAsync(LyceumDbContext db, Course c, CancellationToken cancellationToken) =>
+        await InUse.DescribeAsync(cancellationToken, ("sections", () => db.Sections.CountAsync(s => s.CourseId == c.Id, cancellationToken)));
+}
+
+/// <summary>One weekly meeting of a section: a day and a period of the bell schedule.</summary>
+public sealed record MeetingRequest(DayOfWeek? Day, int? PeriodId);
+
+public sealed record SectionRequest(int? CourseId, int? TermId, int? TeacherId, int? RoomId, string? Name, int? Capacity, IReadOnlyList<MeetingRequest>? Meetings);
+
+public sealed record MeetingView(DayOfWeek Day, int PeriodId, string Period, int Order);
+
+public sealed record SectionView(
+    int Id, string Name, int SchoolId, int CourseId, string Course, int TermId, string Term, int TeacherId, string Teacher,
+    int? RoomId, string? Room, int Capacity, int Enrolled, IReadOnlyList<MeetingView> Meetings, bool Archived, Guid Version) : IRecordView;
+
+/// <summary>
+/// A section (a class): a course taught in a term by a teacher, in a room, at some periods of the week. Its teacher
+/// and its room are never booked twice for the same period in overlapping terms.
+/// </summary>
+public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionView>
+{
+    public const int MaxMeetings = 40;
+
+    public override string Route => "sections";
+
+    public override string Noun => "section";
+
+    public override string Tag => "Courses and sections";
+
+    public override string ViewPermission => Permissions.SectionsView;
+
+    public override string EditPermission => Permissions.SectionsEdit;
+
+    public override Expression<Func<Section, SectionView>> View =>
+        s => new SectionView(
+            s.Id, s.Name, s.Course!.SchoolId, s.CourseId, s.Course.Name, s.TermId, s.Term!.Name, s.TeacherId,
+            (s.Teacher!.Title == null ? "" : s.Teacher.Title + " ") + s.Teacher.FirstName + " " + s.Teacher.LastName,
+            s.RoomId, s.Room == null ? null : s.Room.Name, s.Capacity,
+            s.Enrollments.Count(e => e.WithdrawnOn == null),
+            s.Meetings.OrderBy(m => m.Day).ThenBy(m => m.Period!.Order)
+                .Select(m => new MeetingView(m.Day, m.PeriodId, m.Period!.Name, m.Period.Order)).ToList(),
+            s.ArchivedAt != null, s.Version);
+
+    public override IReadOnlyDictionary<string, Expression<Func<Section, object?>>> SortFields { get; } =
+        new Dictionary<string, Expression<Func<Section, object?>>>(StringComparer.Ordinal)
+        {
+            ["name"] = s => s.Name,
+            ["course"] = s => s.Course!.Name,
+            ["teacher"] = s => s.Teacher!.LastName,
+        };
+
+    public override IReadOnlyList<SortField> DefaultSort { get; } = [new("name", false)];
+
+    public override Expression<Func<Section, bool>> Matches(string pattern) =>
+        s => EF.Functions.Like(s.Name.ToLower(), pattern, Like.EscapeCharacter)
+             || EF.Functions.Like(s.Course!.Name.ToLower(), pattern, Like.EscapeCharacter)
+             || EF.Functions.Like(s.Teacher!.LastName.ToLower(), pattern, Like.EscapeCharacter);
+
+    public override IReadOnlyList<string> Filters { get; } = ["schoolId", "termId", "courseId", "teacherId", "roomId"];
+
+    public override IQueryable<Section> Filter(IQueryable<Section> rows, string filter, int value) => filter switch
+    {
+        "schoolId" => rows.Where(s => s.Course!.SchoolId == value),
+        "termId" => rows.Where(s => s.TermId == value),
+        "courseId" => rows.Where(s => s.CourseId == value),
+        "teacherId" => rows.Where(s => s.TeacherId == value),
+        "roomId" => rows.Where(s => s.RoomId == value),
+        _ => rows,
+    };
+
+    public override IQueryable<Section> ForEdit(IQueryable<Section> rows) => rows.Include(s => s.Meetings);
+
+    public override async Task ValidateAsync(RecordContext context, SectionRequest r, Section? existing, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        var db = context.Db;
+        errors.Required("name", r.Name);
+        errors.MaxLength("name", r.Name, 60);
+        if (r.Capacity is < 0 or > 500)
+        {
+            errors.Add("capacity", "Must be from 0 to 500 students.");
+        }
+
+        // The course decides the school; a section the caller may edit in a department must stay in that department.
+        int? school = null;
+        if (r.CourseId is not { } courseId)
+        {
+            errors.Add("courseId", "This field is required.");
+        }
+        else if (existing is not null && courseId != existing.CourseId)
+        {
+            errors.Add("courseId", "A section stays in its course. Add a section to the other course instead.");
+        }
+        else
+        {
+            var course = await db.Courses.AsNoTracking().Where(c => c.Id == courseId && c.ArchivedAt == null)
+                .Select(c => new { c.SchoolId, c.DepartmentId }).FirstOrDefaultAsync(cancellationToken);
+            var mayEdit = course is not null && context.Caller.GrantsOf(EditPermission).Any(g => g.Scope switch
+            {
+                AccessScope.School => g.SchoolId is null || g.SchoolId == course.SchoolId,
+                AccessScope.Department => g.DepartmentId is { } d ? d == course.DepartmentId : context.Caller.DepartmentIds.Contains(course.DepartmentId),
+                _ => false,
+            });
+            if (!mayEdit)
+            {
+                errors.Add("courseId", $"There is no course {courseId} that you can add sections to (or it is archived).");
+            }
+            else
+            {
+                school = course!.SchoolId;
+            }
+        }
+
+        if (school is not { } schoolId)
+        {
+            return;
+        }
+
+        var term = r.TermId is { } termId
+            ? await db.Terms.AsNoTracking().Where(t => t.Id == termId && t.ArchivedAt == null && t.AcademicYear!.SchoolId == schoolId)
+                .Select(t => new { t.Id, t.StartDate, t.EndDate }).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (term is null)
+        {
+            errors.Add("termId", r.TermId is null ? "This field is required." : $"There is no term {r.TermId} in the course's school (or it is archived).");
+        }
+        else if (existing is not null && term.Id != existing.TermId)
+        {
+            errors.Add("termId", "A section stays in its term. Add a section to the other term instead.");
+        }
+
+        if (r.TeacherId is not { } teacherId)
+        {
+            errors.Add("teacherId", "This field is required.");
+        }
+        else if (!await db.Staff.AnyAsync(t => t.Id == teacherId && t.SchoolId == schoolId && t.ArchivedAt == null, cancellationToken))
+        {
+            errors.Add("teacherId", $"There is no member of staff {teacherId} at the course's school (or they have left).");
+        }
+
+        if (r.RoomId is { } roomId && !await db.Rooms.AnyAsync(x => x.Id == roomId && x.SchoolId == schoolId && x.ArchivedAt == null, cancellationToken))
+        {
+            errors.Add("roomId", $"There is no room {roomId} at the course's school (or it is archived).");
+        }
+
+        var meetings = r.Meetings ?? [];
+        if (meetings.Count > MaxMeetings)
+        {
+            errors.Add("meetings", $"At most {MaxMeetings} meetings a week.");
+            return;
+        }
+
+        for (var i = 0; i < meetings.Count; i++)
+        {
+            if (meetings[i].Day is not { } day || !Enum.IsDefined(day))
+            {
+                errors.Add($"meetings[{i}].day", "Must be a day of the week, such as \"monday\".");
+            }
+
+            if (meetings[i].PeriodId is null)
+            {
+                errors.Add($"meetings[{i}].periodId", "This field is required.");
+            }
+        }
+
+        if (meetings.GroupBy(m => (m.Day, m.PeriodId)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            errors.Add("meetings", $"{twice.Key.Day} period {twice.Key.PeriodId} is listed twice.");
+        }
+
+        var periodIds = meetings.Where(m => m.PeriodId is not null).Select(m => m.PeriodId!.Value).Distinct().ToList();
+        var periods = await db.Periods.AsNoTracking().Where(p => periodIds.Contains(p.Id) && p.SchoolId == schoolId && p.ArchivedAt == null)
+            .Select(p => p.Id).ToListAsync(cancellationToken);
+        foreach (var missing in periodIds.Except(periods))
+        {
+            errors.Add("meetings", $"There is no period {missing} in the course's bell schedule (or it is archived).");
+        }
+
+        if (errors.Any || term is null)
+        {
+            return;
+        }
+
+        // Clashes: another live section in a term overlapping this one's, sharing the teacher or the room, meeting on
+        // the same day and period. Read the few candidates, compare here.
+        var id = existing?.Id ?? 0;
+        var teacher = r.TeacherId!.Value;
+        var room = r.RoomId;
+        var candidates = await db.Sections.AsNoTracking()
+            .Where(s => s.Id != id && s.ArchivedAt == null && s.Term!.StartDate <= term.EndDate && s.Term.EndDate >= term.StartDate
+                        && (s.TeacherId == teacher || (room != null && s.RoomId == room)))
+            .Select(s => new
+            {
+                s.Name,
+                s.TeacherId,
+                s.RoomId,
+                Meetings = s.Meetings.Select(m => new { m.Day, m.PeriodId, Period = m.Period!.Name }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var meeting in meetings)
+        {
+            foreach (var other in candidates)
+            {
+                if (other.Meetings.FirstOrDefault(m => m.Day == meeting.Day && m.PeriodId == meeting.PeriodId) is { } same)
+                {
+                    var who = other.TeacherId == teacher ? "the teacher" : "the room";
+                    errors.Add("meetings", $"{meeting.Day} {same.Period}: {who} is already booked for section {other.Name}.");
+                }
+            }
+        }
+
+        var name = r.Name!.Trim();
+        if (await db.Sections.AnyAsync(s => s.TermId == term.Id && s.Name == name && s.Id != id, cancellationToken))
+        {
+            errors.Add("name", $"This term already has a section named '{name}'.");
+        }
+    }
+
+    public override Section Create(SectionRequest r)
+    {
+        var section = new Section
+        {
+            CourseId = r.CourseId!.Value,
+            TermId = r.TermId!.Value,
+            Name = r.Name!.Trim(),
+        };
+        Apply(r, section);
+        return section;
+    }
+
+    public override void Apply(SectionRequest r, Section s)
+    {
+        s.Name = r.Name!.Trim();
+        s.TeacherId = r.TeacherId!.Value;
+        s.RoomId = r.RoomId;
+        s.Capacity = r.Capacity ?? 0;
+        var wanted = (r.Meetings ?? []).Select(m => (Day: m.Day!.Value, Period: m.PeriodId!.Value)).ToHashSet();
+        s.Meetings.RemoveAll(m => !wanted.Contains((m.Day, m.PeriodId)));
+        foreach (var (day, period) in wanted.Where(w => !s.Meetings.Any(m => m.Day == w.Day && m.PeriodId == w.Period)))
+        {
+            s.Meetings.Add(new SectionMeeting { Day = day, PeriodId = period });
+        }
+    }
+
+    public override async Task<string?> InUseAsync(LyceumDbContext db, Section s, CancellationToken cancellationToken) =>
+        await InUse.DescribeAsync(cancellationToken, ("enrolments", () => db.Enrollments.CountAsync(e => e.SectionId == s.Id, cancellationToken)));
+
+    public override (string Field, string Message)? DuplicateField(SectionRequest r) => ("name", $"This term already has a section named '{r.Name?.Trim()}'.");
+}

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Http.Json;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Modules.Academics;
+using Lyceum.Modules.Staff;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.EntityFrameworkCore;
+using static Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests;
+
+namespace Lyceum.IntegrationTests.Modules.Schools;
+
+/// <summary>Courses and sections through /api/v1: a section's weekly meetings, and no teacher or room booked twice.</summary>
+[Collection("app")]
+public sealed class SectionsTests(AppFixture fixture)
+{
+    [Theory, AllProviders]
+    public async Task A_section_meets_at_periods_of_the_week_and_lists_its_teacher_room_and_meetings(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+
+        var section = await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            roomId = s.Lab,
+            name = "9A Maths",
+            capacity = 30,
+            meetings = new[] { new { day = "wednesday", periodId = s.P2 }, new { day = "monday", periodId = s.P1 } },
+        });
+
+        var view = await (await admin.GetAsync($"/api/v1/sections/{section}")).JsonAsync();
+        Assert.Equal("Ms Ada Byron", view["teacher"]!.GetValue<string>());
+        Assert.Equal("Lab 1", view["room"]!.GetValue<string>());
+        Assert.Equal(0, view["enrolled"]!.GetValue<int>());
+        Assert.Equal(["monday", "wednesday"], view["meetings"]!.AsArray().Select(m => m!["day"]!.GetValue<string>()));
+        var listed = await (await admin.GetAsync($"/api/v1/sections?termId={s.Autumn}&teacherId={s.Teacher}")).JsonAsync();
+        Assert.Equal(section, Assert.Single(listed["items"]!.AsArray())!["id"]!.GetValue<int>());
+    }
+
+    [Theory, AllProviders]
+    public async Task A_teacher_or_room_booked_twice_for_a_period_is_refused_with_the_clash_named(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            roomId = s.Lab,
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        });
+        var other = await NewStaffAsync(app, s.School, "Grace", "Hopper");
+
+        var teacherClash = await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9B Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+        Assert.Contains("the teacher is already booked for section 9A Maths", teacherClash["errors"]!["meetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var roomClash = await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = other,
+            roomId = s.Lab,
+            name = "9C Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+        Assert.Contains("the room", roomClash["errors"]!["meetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Another period, or another term that does not overlap: no clash.
+        await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            roomId = s.Lab,
+            name = "9D Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P2 } },
+        });
+        await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Spring,
+            teacherId = s.Teacher,
+            roomId = s.Lab,
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        });
+    }
+
+    [Theory, AllProviders]
+    public async Task Changing_the_meetings_needs_the_current_version_and_a_stale_edit_changes_nothing(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        using var created = await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        });
+        var section = (await created.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<int>();
+        var etag = created.Headers.ETag!.Tag;
+
+        object Body(string day) => new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths", meetings = new[] { new { day, periodId = s.P1 } } };
+        using var first = await admin.SendAsync(Put($"/api/v1/sections/{section}", etag, Body("tuesday")));
+        await first.JsonAsync();
+        Assert.NotEqual(etag, first.Headers.ETag!.Tag); // only the meetings changed, and still a new version
+
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", etag, Body("friday")))).ProblemAsync(HttpStatusCode.PreconditionFailed);
+        var stored = await (await admin.GetAsync($"/api/v1/sections/{section}")).JsonAsync();
+        Assert.Equal(["tuesday"], stored["meetings"]!.AsArray().Select(m => m!["day"]!.GetValue<string>()));
+    }
+
+    [Theory, AllProviders]
+    public async Task Bad_references_are_refused_at_their_field_and_a_section_with_students_is_not_deleted(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        var elsewhere = await SetUpAsync(app, admin);
+
+        await (await admin.PostAsJsonAsync("/api/v1/sections", new { courseId = s.Course, termId = s.Autumn, teacherId = elsewhere.Teacher, name = "X" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "teacherId");
+        await (await admin.PostAsJsonAsync("/api/v1/sections", new { courseId = s.Course, termId = elsewhere.Autumn, teacherId = s.Teacher, name = "X" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "termId");
+        await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "X",
+            meetings = new[] { new { day = "monday", periodId = s.P1 }, new { day = "monday", periodId = s.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+        await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "X",
+            meetings = new[] { new { day = "monday", periodId = elsewhere.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+
+        var section = await CreateAsync(admin, "sections", new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths" });
+        var student = await Lyceum.IntegrationTests.Modules.Students.StudentsApiTests.NewStudentAsync(app, "Enrolled", "Pupil");
+        await app.InsertAsync(new Enrollment { StudentId = student.Id, SectionId = section, EnrolledOn = new DateOnly(2031, 9, 1) });
+        var refused = await (await admin.DeleteAsync($"/api/v1/sections/{section}")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("1 enrolments", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var view = await (await admin.GetAsync($"/api/v1/sections/{section}")).JsonAsync();
+        Assert.Equal(1, view["enrolled"]!.GetValue<int>());
+    }
+
+    [Theory, AllProviders]
+    public async Task A_teacher_sees_their_own_sections_and_changes_none(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        var section = await CreateAsync(admin, "sections", new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths" });
+        using var teacher = await app.DemoClientAsync(RoleNames.Teacher);
+
+        await (await teacher.GetAsync($"/api/v1/sections/{section}")).ProblemAsync(HttpStatusCode.NotFound); // not theirs
+        var own = await (await teacher.GetAsync("/api/v1/sections?pageSize=100")).JsonAsync();
+        var account = await app.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Teacher));
+        var teacherId = await app.QueryAsync(db => db.Staff.Where(x => x.UserId == account).Select(x => x.Id).SingleAsync());
+        Assert.NotEmpty(own["items"]!.AsArray());
+        Assert.All(own["items"]!.AsArray(), i => Assert.Equal(teacherId, i!["teacherId"]!.GetValue<int>()));
+        await (await teacher.PostAsJsonAsync("/api/v1/sections", new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "Mine" }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    internal sealed record Setup(int School, int Course, int Autumn, int Spring, int P1, int P2, int Lab, int Teacher);
+
+    /// <summary>A school with a department, a course, a year of two terms, two periods, a room and a teacher.</summary>
+    internal static async Task<Setup> SetUpAsync(LyceumApp app, HttpClient admin)
+    {
+        var school = await NewSchoolAsync(admin);
+        var department = await CreateAsync(admin, "departments", new { schoolId = school, name = "Mathematics", code = "MA" });
+        var course = await CreateAsync(admin, "courses", new { schoolId = school, departmentId = department, code = "MA9", name = "Year 9 Mathematics", yearGroup = 9, periodsPerWeek = 4 });
+        var year = await CreateAsync(admin, "academic-years", new { schoolId = school, name = "2031/32", startDate = "2031-09-01", endDate = "2032-07-20" });
+        var autumn = await CreateAsync(admin, "terms", new { academicYearId = year, name = "Autumn", startDate = "2031-09-01", endDate = "2031-12-19" });
+        var spring = await CreateAsync(admin, "terms", new { academicYearId = year, name = "Spring", startDate = "2032-01-05", endDate = "2032-03-31" });
+        var p1 = await CreateAsync(admin, "periods", new { schoolId = school, name = "Period 1", order = 1, startTime = "09:00", endTime = "10:00" });
+        var p2 = await CreateAsync(admin, "periods", new { schoolId = school, name = "Period 2", order = 2, startTime = "10:00", endTime = "11:00" });
+        var lab = await CreateAsync(admin, "rooms", new { schoolId = school, name = "Lab 1" });
+        var teacher = await NewStaffAsync(app, school, "Ada", "Byron", "Ms");
+        return new Setup(school, course, autumn, spring, p1, p2, lab, teacher);
+    }
+
+    internal static async Task<int> NewStaffAsync(LyceumApp app, int school, string first, string last, string? title = null)
+    {
+        var staff = new StaffMember
+        {
+            SchoolId = school,
+            StaffNumber = $"S{Guid.NewGuid():N}"[..10],
+            Title = title,
+            FirstName = first,
+            LastName = last,
+            Email = $"{first}.{Guid.NewGuid():N}@lyceum.test".ToLowerInvariant(),
+        };
+        await app.InsertAsync(staff);
+        return staff.Id;
+    }
+
+    private static HttpRequestMessage Put(string url, string etag, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        return request;
+    }
+}
