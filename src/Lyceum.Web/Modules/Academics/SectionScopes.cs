@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Lyceum.Modules.Academics.Enrollments;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Records;
 
@@ -42,12 +43,13 @@ public static class AcademicsModule
             .AddSingleton<ScopeRules<Section>, SectionScopes>()
             .AddSingleton<ScopeRules<Course>, CourseScopes>()
             .AddRecordKind(Courses)
-            .AddRecordKind(Sections);
+            .AddRecordKind(Sections)
+            .AddScoped<EnrollmentsHandler>();
 
     public static IEndpointRouteBuilder MapAcademicsEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapRecords(Courses);
         api.MapRecords(Sections);
-        return api;
+        return api.MapEnrollmentsEndpoints();
     }
 }

@@ -246,9 +246,9 @@ public sealed class StudentsApiTests(AppFixture fixture)
         await (await client.GetAsync("/api/v1/students/99999999999999999999")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
-    internal static async Task<Student> NewStudentAsync(LyceumApp app, string first, string last, bool archived = false)
+    internal static async Task<Student> NewStudentAsync(LyceumApp app, string first, string last, bool archived = false, int? school = null)
     {
-        var schoolId = await app.QueryAsync(db => db.Schools.Select(s => s.Id).FirstAsync());
+        var schoolId = school ?? await app.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
         var student = new Student
         {
             SchoolId = schoolId,

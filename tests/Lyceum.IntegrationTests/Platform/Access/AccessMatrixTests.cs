@@ -88,6 +88,22 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("GET /api/v1/audit/", c => Task.FromResult(Get("/api/v1/audit?pageSize=5")),
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/sections/{id:int}/enrollments", async c => Get($"/api/v1/sections/{(await c.StructureAsync("sections")).Id}/enrollments"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
+        new Row("POST /api/v1/sections/{id:int}/enrollments", async c =>
+            {
+                var (_, other, studentId) = await c.EnrollmentAsync(enrolled: false);
+                return Post($"/api/v1/sections/{other}/enrollments", new { studentIds = new[] { studentId } });
+            },
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/enrollments/{id:int}/withdraw", async c => Post($"/api/v1/enrollments/{(await c.EnrollmentAsync()).Enrollment}/withdraw", new { }),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/enrollments/{id:int}/transfer", async c =>
+            {
+                var (enrollment, other, _) = await c.EnrollmentAsync();
+                return Post($"/api/v1/enrollments/{enrollment}/transfer", new { sectionId = other });
+            },
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
     }.Concat(StructureRows()).ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -260,6 +276,29 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 "departments" => (object)new { schoolId = school, name = "Matrix department", code = "MTX" },
                 _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
             };
+        }
+
+        /// <summary>
+        /// Two sections of one course and term, and a student of their school: enrolled in the first (its enrolment id),
+        /// or not enrolled anywhere.
+        /// </summary>
+        public async Task<(int Enrollment, int OtherSection, int Student)> EnrollmentAsync(bool enrolled = true)
+        {
+            using var admin = await app.AdminClientAsync();
+            var setup = await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.SetUpAsync(app, admin);
+            var first = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "sections",
+                new { courseId = setup.Course, termId = setup.Autumn, teacherId = setup.Teacher, name = "Matrix A" });
+            var second = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "sections",
+                new { courseId = setup.Course, termId = setup.Autumn, teacherId = setup.Teacher, name = "Matrix B" });
+            var student = await NewStudentAsync(app, "Matrix", "Enrolled", school: setup.School);
+            if (!enrolled)
+            {
+                return (0, second, student.Id);
+            }
+
+            var row = new Lyceum.Modules.Academics.Enrollment { StudentId = student.Id, SectionId = first, EnrolledOn = new DateOnly(2031, 9, 1) };
+            await app.InsertAsync(row);
+            return (row.Id, second, student.Id);
         }
 
         private Task<int> DepartmentOfAsync(int course) => app.QueryAsync(db => db.Courses.Where(c => c.Id == course).Select(c => c.DepartmentId).SingleAsync());
