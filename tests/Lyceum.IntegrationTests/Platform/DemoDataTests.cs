@@ -30,8 +30,10 @@ public sealed class DemoDataTests(AppFixture fixture)
     {
         var app = await fixture.App(provider);
 
+        // The demo school's timetable only: other tests add schools of their own to the same database.
+        var demo = await app.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
         var meetings = await app.QueryAsync(db => db.SectionMeetings
-            .Join(db.Sections, m => m.SectionId, s => s.Id, (m, s) => new { m.SectionId, m.Day, m.PeriodId, s.TeacherId, s.RoomId })
+            .Join(db.Sections.Where(s => s.Course!.SchoolId == demo), m => m.SectionId, s => s.Id, (m, s) => new { m.SectionId, m.Day, m.PeriodId, s.TeacherId, s.RoomId })
             .ToListAsync());
         var enrolments = await app.QueryAsync(db => db.Enrollments.Select(e => new { e.StudentId, e.SectionId }).ToListAsync());
 

@@ -49,7 +49,7 @@ public sealed class CourseKind : SchoolOwnedKind<Course, CourseRequest, CourseVi
 
     protected override int? SchoolOf(CourseRequest request) => request.SchoolId;
 
-    protected override async Task ValidateFieldsAsync(RecordContext context, CourseRequest r, Course? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override async Task ValidateFieldsAsync(RecordContext context, CourseRequest r, Course? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("code", r.Code);
         errors.MaxLength("code", r.Code, 20);
@@ -66,7 +66,7 @@ public sealed class CourseKind : SchoolOwnedKind<Course, CourseRequest, CourseVi
         }
 
         await context.RequireAsync<Department>(errors, "departmentId", r.DepartmentId, "department", cancellationToken);
-        if (r.DepartmentId is { } department && r.SchoolId is { } school
+        if (r.DepartmentId is { } department && schoolId is { } school
             && await context.Db.Departments.AnyAsync(d => d.Id == department && d.SchoolId != school, cancellationToken))
         {
             errors.Add("departmentId", "Must be a department of the course's school.");
@@ -248,6 +248,12 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
 
         for (var i = 0; i < meetings.Count; i++)
         {
+            if (meetings[i] is null)
+            {
+                errors.Add($"meetings[{i}]", "Must be a meeting such as {\"day\": \"monday\", \"periodId\": 3}.");
+                continue;
+            }
+
             if (meetings[i].Day is not { } day || !Enum.IsDefined(day))
             {
                 errors.Add($"meetings[{i}].day", "Must be a day of the week, such as \"monday\".");
@@ -257,6 +263,11 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             {
                 errors.Add($"meetings[{i}].periodId", "This field is required.");
             }
+        }
+
+        if (errors.Any)
+        {
+            return;
         }
 
         if (meetings.GroupBy(m => (m.Day, m.PeriodId)).FirstOrDefault(g => g.Count() > 1) is { } twice)

@@ -123,7 +123,7 @@ public sealed class BranchKind : SchoolOwnedKind<Branch, BranchRequest, BranchVi
 
     protected override int? SchoolOf(BranchRequest r) => r.SchoolId;
 
-    protected override Task ValidateFieldsAsync(RecordContext context, BranchRequest r, Branch? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override Task ValidateFieldsAsync(RecordContext context, BranchRequest r, Branch? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("name", r.Name);
         errors.MaxLength("name", r.Name, 100);
@@ -175,11 +175,11 @@ public sealed class AcademicYearKind : SchoolOwnedKind<AcademicYear, AcademicYea
 
     protected override int? SchoolOf(AcademicYearRequest r) => r.SchoolId;
 
-    protected override async Task ValidateFieldsAsync(RecordContext context, AcademicYearRequest r, AcademicYear? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override async Task ValidateFieldsAsync(RecordContext context, AcademicYearRequest r, AcademicYear? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("name", r.Name);
         errors.MaxLength("name", r.Name, 40);
-        if (!Dates.Range(errors, r.StartDate, r.EndDate, maxDays: 550) || r.SchoolId is not { } school)
+        if (!Dates.Range(errors, r.StartDate, r.EndDate, maxDays: 550) || schoolId is not { } school)
         {
             return;
         }
@@ -337,7 +337,7 @@ public sealed class RoomKind : SchoolOwnedKind<Room, RoomRequest, RoomView>
 
     protected override int? SchoolOf(RoomRequest r) => r.SchoolId;
 
-    protected override Task ValidateFieldsAsync(RecordContext context, RoomRequest r, Room? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override Task ValidateFieldsAsync(RecordContext context, RoomRequest r, Room? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("name", r.Name);
         errors.MaxLength("name", r.Name, 60);
@@ -395,7 +395,7 @@ public sealed class PeriodKind : SchoolOwnedKind<Period, PeriodRequest, PeriodVi
 
     protected override int? SchoolOf(PeriodRequest r) => r.SchoolId;
 
-    protected override async Task ValidateFieldsAsync(RecordContext context, PeriodRequest r, Period? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override async Task ValidateFieldsAsync(RecordContext context, PeriodRequest r, Period? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("name", r.Name);
         errors.MaxLength("name", r.Name, 40);
@@ -422,22 +422,23 @@ public sealed class PeriodKind : SchoolOwnedKind<Period, PeriodRequest, PeriodVi
             errors.Add("endTime", "Must be after the start time.");
         }
 
-        if (errors.Any || r.SchoolId is not { } school)
+        if (errors.Any || schoolId is not { } school)
         {
             return;
         }
 
         var id = existing?.Id ?? 0;
         var (start, end) = (r.StartTime!.Value, r.EndTime!.Value);
-        var others = await context.Db.Periods.AsNoTracking().Where(p => p.SchoolId == school && p.Id != id && p.ArchivedAt == null)
-            .Select(p => new { p.Name, p.Order, p.StartTime, p.EndTime }).ToListAsync(cancellationToken);
+        var others = await context.Db.Periods.AsNoTracking().Where(p => p.SchoolId == school && p.Id != id)
+            .Select(p => new { p.Name, p.Order, p.StartTime, p.EndTime, Archived = p.ArchivedAt != null }).ToListAsync(cancellationToken);
         if (others.FirstOrDefault(p => p.Order == r.Order) is { } same)
         {
-            errors.Add("order", $"The period {same.Name} is already number {r.Order}.");
+            // An archived period keeps its number (sections' old meetings still name it).
+            errors.Add("order", $"The period {same.Name}{(same.Archived ? " (archived)" : "")} is already number {r.Order}.");
         }
 
         // Compared in .NET: the bell schedule is a handful of rows, and TimeOnly comparisons differ between providers.
-        if (others.FirstOrDefault(p => p.StartTime < end && p.EndTime > start) is { } overlapping)
+        if (others.FirstOrDefault(p => !p.Archived && p.StartTime < end && p.EndTime > start) is { } overlapping)
         {
             errors.Add("startTime", $"Overlaps the period {overlapping.Name} ({overlapping.StartTime:HH\\:mm}–{overlapping.EndTime:HH\\:mm}).");
         }
@@ -488,7 +489,7 @@ public sealed class DepartmentKind : SchoolOwnedKind<Department, DepartmentReque
 
     protected override int? SchoolOf(DepartmentRequest r) => r.SchoolId;
 
-    protected override Task ValidateFieldsAsync(RecordContext context, DepartmentRequest r, Department? existing, FieldErrors errors, CancellationToken cancellationToken)
+    protected override Task ValidateFieldsAsync(RecordContext context, DepartmentRequest r, Department? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken)
     {
         errors.Required("name", r.Name);
         errors.MaxLength("name", r.Name, 100);

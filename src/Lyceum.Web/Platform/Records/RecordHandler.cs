@@ -147,8 +147,13 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
             }
             catch (DbUpdateConcurrencyException)
             {
-                // Someone else changed it meanwhile; if they archived (or restored) it too, the outcome is the same.
+                // Someone else changed it meanwhile: if they archived (or restored) it too, the outcome is the same;
+                // otherwise say so rather than answer a state that was not reached.
                 db.ChangeTracker.Clear();
+                if (await ReadAsync(db, caller, id, cancellationToken) is not { } now || now.Archived != archive)
+                {
+                    return Stale;
+                }
             }
         }
 
@@ -177,7 +182,9 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return true; // deleted (or changed) by someone else meanwhile: gone either way on a retry
+            // Deleted by someone else meanwhile (gone: done), or changed (still there: say so).
+            db.ChangeTracker.Clear();
+            return await db.Set<TEntity>().AnyAsync(r => r.Id == id, cancellationToken) ? Stale : true;
         }
         catch (DbUpdateException)
         {
@@ -209,11 +216,19 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         {
             return Stale;
         }
-        catch (DbUpdateException) when (kind.DuplicateField(request) is { } duplicate)
+        catch (DbUpdateException ex) when (IsUniqueViolation(ex) && kind.DuplicateField(request) is { } duplicate)
         {
             return Error.Field(duplicate.Field, duplicate.Message);
         }
     }
+
+    /// <summary>A unique index refused the row (SQLite: SQLITE_CONSTRAINT_UNIQUE; PostgreSQL: 23505).</summary>
+    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067,
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
 
     private Error.NotFound NotFound(int id) => new($"There is no {kind.Noun} {id}.");
 

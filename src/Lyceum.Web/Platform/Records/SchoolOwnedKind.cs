@@ -26,21 +26,28 @@ public abstract class SchoolOwnedKind<TEntity, TRequest, TView> : RecordKind<TEn
 
     public sealed override async Task ValidateAsync(RecordContext context, TRequest request, TEntity? existing, FieldErrors errors, CancellationToken cancellationToken)
     {
-        if (existing is not null && SchoolOf(request) is { } school && school != existing.SchoolId)
-        {
-            errors.Add("schoolId", $"A {Noun} stays in its school. Add one to the other school instead.");
-        }
-        else if (existing is null)
-        {
-            await context.RequireAsync<School>(errors, "schoolId", SchoolOf(request), "school", cancellationToken);
-        }
-        else if (SchoolOf(request) is null)
+        // The school, once known to be one the caller may change; until then no check may look into it (a "name
+        // taken" or "overlaps" answer would tell about another school's records).
+        int? school = null;
+        if (SchoolOf(request) is not { } named)
         {
             errors.Add("schoolId", "This field is required.");
         }
+        else if (existing is not null && named != existing.SchoolId)
+        {
+            errors.Add("schoolId", $"A {Noun} stays in its school. Add one to the other school instead.");
+        }
+        else if (existing is not null || await context.ReachesAsync<School>(named, cancellationToken))
+        {
+            school = named;
+        }
+        else
+        {
+            errors.Add("schoolId", $"There is no school {named} that you can add to (or it is archived).");
+        }
 
-        await ValidateFieldsAsync(context, request, existing, errors, cancellationToken);
-        if (UniqueInSchool is { } unique && SchoolOf(request) is { } schoolId && !string.IsNullOrWhiteSpace(unique.Value(request)))
+        await ValidateFieldsAsync(context, request, existing, school, errors, cancellationToken);
+        if (UniqueInSchool is { } unique && school is { } schoolId && !string.IsNullOrWhiteSpace(unique.Value(request)))
         {
             var value = new Boxed<string>(unique.Value(request)!.Trim());
             var inSchool = new Boxed<int>(schoolId);
@@ -80,8 +87,11 @@ public abstract class SchoolOwnedKind<TEntity, TRequest, TView> : RecordKind<TEn
         public static Expression Read(Boxed<T> box) => Expression.Property(Expression.Constant(box), nameof(Value));
     }
 
-    /// <summary>The kind's own checks; the school has been checked (a unique name check may use it when valid).</summary>
-    protected abstract Task ValidateFieldsAsync(RecordContext context, TRequest request, TEntity? existing, FieldErrors errors, CancellationToken cancellationToken);
+    /// <summary>
+    /// The kind's own checks. <paramref name="schoolId"/> is the request's school when the caller may change it, else
+    /// null: only then may a check query that school's records.
+    /// </summary>
+    protected abstract Task ValidateFieldsAsync(RecordContext context, TRequest request, TEntity? existing, int? schoolId, FieldErrors errors, CancellationToken cancellationToken);
 }
 
 /// <summary>What still refers to a record, in words: "it has 3 terms and 1 section."</summary>

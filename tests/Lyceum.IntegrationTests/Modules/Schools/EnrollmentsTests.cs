@@ -58,6 +58,8 @@ public sealed class EnrollmentsTests(AppFixture fixture)
         var withdrawn = await (await admin.PostAsJsonAsync($"/api/v1/enrollments/{annRow}/withdraw", new { withdrawnOn = "2031-10-31" })).JsonAsync();
         Assert.Equal("2031-10-31", withdrawn["withdrawnOn"]!.GetValue<string>());
         await (await admin.PostAsJsonAsync($"/api/v1/enrollments/{annRow}/withdraw", new { withdrawnOn = "2031-10-31" })).JsonAsync(); // a retry
+        var undated = await (await admin.PostAsJsonAsync($"/api/v1/enrollments/{annRow}/withdraw", new { })).JsonAsync(); // a retry without the date
+        Assert.Equal("2031-10-31", undated["withdrawnOn"]!.GetValue<string>());
         await (await admin.PostAsJsonAsync($"/api/v1/enrollments/{annRow}/withdraw", new { withdrawnOn = "2031-11-30" })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(["Yates"], Names(await (await admin.GetAsync($"/api/v1/sections/{a}/enrollments")).JsonAsync()));
         Assert.Equal(2, Names(await (await admin.GetAsync($"/api/v1/sections/{a}/enrollments?includeWithdrawn=true")).JsonAsync()).Count);
@@ -71,6 +73,9 @@ public sealed class EnrollmentsTests(AppFixture fixture)
         Assert.Equal(["Yates"], Names(await (await admin.GetAsync($"/api/v1/sections/{b}/enrollments")).JsonAsync()));
         var old = await app.QueryAsync(db => db.Enrollments.SingleAsync(e => e.Id == bobRow));
         Assert.Equal(new DateOnly(2031, 11, 2), old.WithdrawnOn);
+
+        // One section of a course at a time: enrolling Bob back into A while he is in B is refused.
+        await (await admin.PostAsJsonAsync($"/api/v1/sections/{a}/enrollments", new { studentIds = new[] { bob } })).ProblemAsync(HttpStatusCode.BadRequest, "studentIds");
     }
 
     [Theory, AllProviders]

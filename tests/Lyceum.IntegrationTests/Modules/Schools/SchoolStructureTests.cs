@@ -191,6 +191,36 @@ public sealed class SchoolStructureTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Someone_who_configures_one_school_learns_nothing_about_another(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var mine = await NewSchoolAsync(admin);
+        var theirs = await NewSchoolAsync(admin);
+        await CreateAsync(admin, "academic-years", new { schoolId = theirs, name = "2031/32", startDate = "2031-09-01", endDate = "2032-07-20" });
+        await CreateAsync(admin, "rooms", new { schoolId = theirs, name = "Secret lab" });
+        using var role = await admin.PostAsJsonAsync("/api/v1/roles", new
+        {
+            name = $"Configures {mine} {Guid.NewGuid():N}",
+            grants = new[] { new { permission = "school.view", scope = "school", schoolId = mine }, new { permission = "school.configure", scope = "school", schoolId = mine } },
+        });
+        var roleId = (await role.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var (email, password) = await app.CreateUserAsync(RoleNames.Student);
+        using var assign = await admin.PutAsJsonAsync($"/api/v1/users/{await app.UserIdAsync(email)}/roles", new { roleIds = new[] { roleId } });
+        assign.EnsureSuccessStatusCode();
+        using var configurer = app.ClientWithToken(await app.TokenAsync(email, password));
+
+        var year = await (await configurer.PostAsJsonAsync("/api/v1/academic-years", new { schoolId = theirs, name = "2031/32", startDate = "2031-09-01", endDate = "2032-07-20" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "schoolId");
+        Assert.Equal(["schoolId"], year["errors"]!.AsObject().Select(e => e.Key)); // not "overlaps 2031/32", not "name taken"
+        var room = await (await configurer.PostAsJsonAsync("/api/v1/rooms", new { schoolId = theirs, name = "Secret lab" })).ProblemAsync(HttpStatusCode.BadRequest, "schoolId");
+        Assert.Equal(["schoolId"], room["errors"]!.AsObject().Select(e => e.Key));
+        await CreateAsync(configurer, "rooms", new { schoolId = mine, name = "Secret lab" });
+        await (await configurer.GetAsync($"/api/v1/rooms?schoolId={theirs}")).JsonAsync();
+        Assert.Empty(Names(await (await configurer.GetAsync($"/api/v1/rooms?schoolId={theirs}")).JsonAsync()));
+    }
+
+    [Theory, AllProviders]
     public async Task Names_with_markup_are_stored_as_text(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);

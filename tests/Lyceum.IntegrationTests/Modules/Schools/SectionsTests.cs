@@ -156,6 +156,10 @@ public sealed class SectionsTests(AppFixture fixture)
             meetings = new[] { new { day = "monday", periodId = elsewhere.P1 } },
         })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
 
+        await (await admin.PostAsync("/api/v1/sections", new StringContent(
+                $$"""{"courseId":{{s.Course}},"termId":{{s.Autumn}},"teacherId":{{s.Teacher}},"name":"X","meetings":[null]}""", System.Text.Encoding.UTF8, "application/json")))
+            .ProblemAsync(HttpStatusCode.BadRequest, "meetings[0]");
+
         var section = await CreateAsync(admin, "sections", new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths" });
         var student = await Lyceum.IntegrationTests.Modules.Students.StudentsApiTests.NewStudentAsync(app, "Enrolled", "Pupil");
         await app.InsertAsync(new Enrollment { StudentId = student.Id, SectionId = section, EnrolledOn = new DateOnly(2031, 9, 1) });

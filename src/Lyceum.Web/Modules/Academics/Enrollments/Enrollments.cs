@@ -83,6 +83,21 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return errors.ToError();
         }
 
+        var elsewhere = await db.Enrollments.AsNoTracking()
+            .Where(e => wanted.Contains(e.StudentId) && e.WithdrawnOn == null && e.SectionId != sectionId
+                        && e.Section!.CourseId == section.CourseId && e.Section.TermId == section.TermId)
+            .Select(e => new { e.StudentId, e.Section!.Name })
+            .ToListAsync(cancellationToken);
+        foreach (var other in elsewhere)
+        {
+            errors.Add("studentIds", $"Student {other.StudentId} is already in section {other.Name} of this course. Transfer them instead.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
         var rows = await db.Enrollments.Where(e => e.SectionId == sectionId && wanted.Contains(e.StudentId)).ToListAsync(cancellationToken);
         var already = rows.Where(e => e.WithdrawnOn == null).Select(e => e.StudentId).ToList();
         var joining = wanted.Except(already).ToList();
@@ -127,19 +142,19 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return new Error.NotFound($"There is no enrolment {enrollmentId}.");
         }
 
+        if (enrollment.WithdrawnOn is { } already)
+        {
+            // A retry (no date, or the same date) is the same withdrawal; another date would rewrite history.
+            return request.WithdrawnOn is null || request.WithdrawnOn == already
+                ? await ViewAsync(db, enrollmentId, cancellationToken)
+                : new Error.Conflict($"This student was already withdrawn on {already:yyyy-MM-dd}.");
+        }
+
         var term = await db.Sections.Where(s => s.Id == enrollment.SectionId).Select(s => new { s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
         var on = request.WithdrawnOn ?? Today(term.StartDate, term.EndDate);
         if (on < enrollment.EnrolledOn || on > term.EndDate)
         {
             return Error.Field("withdrawnOn", $"Must lie between the enrolment ({enrollment.EnrolledOn:yyyy-MM-dd}) and the end of the term ({term.EndDate:yyyy-MM-dd}).");
-        }
-
-        if (enrollment.WithdrawnOn is { } already)
-        {
-            // A retry with the same date is the same withdrawal; another date would rewrite history.
-            return already == on
-                ? await ViewAsync(db, enrollmentId, cancellationToken)
-                : new Error.Conflict($"This student was already withdrawn on {already:yyyy-MM-dd}.");
         }
 
         enrollment.WithdrawnOn = on;
@@ -175,17 +190,24 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return Error.Field("sectionId", "Must be a section of the same course in the same term. Withdraw and enrol to change course.");
         }
 
+        var moved = await db.Enrollments.FirstOrDefaultAsync(e => e.StudentId == enrollment.StudentId && e.SectionId == targetId, cancellationToken);
+        if (enrollment.WithdrawnOn is { } left)
+        {
+            // Already transferred there on that day (a retry, with the same date or none): answer the enrolment it made.
+            return moved is { WithdrawnOn: null } && moved.EnrolledOn == left && (request.On is null || request.On == left)
+                ? await ViewAsync(db, moved.Id, cancellationToken)
+                : new Error.Conflict($"This student left the section on {left:yyyy-MM-dd}.");
+        }
+
+        if (moved is { WithdrawnOn: null })
+        {
+            return Error.Field("sectionId", $"The student is already in section {target.Name}.");
+        }
+
         var on = request.On ?? Today(from.StartDate, from.EndDate);
         if (on < enrollment.EnrolledOn || on > from.EndDate)
         {
             return Error.Field("on", $"Must lie between the enrolment ({enrollment.EnrolledOn:yyyy-MM-dd}) and the end of the term ({from.EndDate:yyyy-MM-dd}).");
-        }
-
-        var moved = await db.Enrollments.FirstOrDefaultAsync(e => e.StudentId == enrollment.StudentId && e.SectionId == targetId, cancellationToken);
-        if (enrollment.WithdrawnOn is not null)
-        {
-            // Already transferred (a retry): answer the enrolment it made.
-            return moved is { WithdrawnOn: null } ? await ViewAsync(db, moved.Id, cancellationToken) : new Error.Conflict("This student has been withdrawn from the section.");
         }
 
         if (target.Capacity > 0 && target.Enrolled + 1 > target.Capacity)
