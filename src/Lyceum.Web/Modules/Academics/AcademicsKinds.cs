@@ -288,39 +288,73 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             return;
         }
 
-        // Clashes: another live section in a term overlapping this one's, sharing the teacher or the room, meeting on
-        // the same day and period. Read the few candidates, compare here.
-        var id = existing?.Id ?? 0;
-        var teacher = r.TeacherId!.Value;
-        var room = r.RoomId;
-        var candidates = await db.Sections.AsNoTracking()
-            .Where(s => s.Id != id && s.ArchivedAt == null && s.Term!.StartDate <= term.EndDate && s.Term.EndDate >= term.StartDate
-                        && (s.TeacherId == teacher || (room != null && s.RoomId == room)))
-            .Select(s => new
-            {
-                s.Name,
-                s.TeacherId,
-                s.RoomId,
-                Meetings = s.Meetings.Select(m => new { m.Day, m.PeriodId, Period = m.Period!.Name }).ToList(),
-            })
-            .ToListAsync(cancellationToken);
-        foreach (var meeting in meetings)
+        foreach (var clash in await ClashesAsync(db, existing?.Id ?? 0, term.StartDate, term.EndDate, r.TeacherId!.Value, r.RoomId,
+                     meetings.Select(m => (m.Day!.Value, m.PeriodId!.Value)).ToList(), cancellationToken))
         {
-            foreach (var other in candidates)
-            {
-                if (other.Meetings.FirstOrDefault(m => m.Day == meeting.Day && m.PeriodId == meeting.PeriodId) is { } same)
-                {
-                    var who = other.TeacherId == teacher ? "the teacher" : "the room";
-                    errors.Add("meetings", $"{meeting.Day} {same.Period}: {who} is already booked for section {other.Name}.");
-                }
-            }
+            errors.Add("meetings", clash);
         }
 
+        if (existing is not null && r.Capacity is > 0 && await db.Enrollments.CountAsync(e => e.SectionId == existing.Id && e.WithdrawnOn == null, cancellationToken) is var enrolled
+            && enrolled > r.Capacity)
+        {
+            errors.Add("capacity", $"{enrolled} students are enrolled. Withdraw or transfer some before lowering the capacity below that.");
+        }
+
+        var id = existing?.Id ?? 0;
         var name = r.Name!.Trim();
         if (await db.Sections.AnyAsync(s => s.TermId == term.Id && s.Name == name && s.Id != id, cancellationToken))
         {
             errors.Add("name", $"This term already has a section named '{name}'.");
         }
+    }
+
+    /// <summary>A section comes back only if its teacher and room are still free at its meetings.</summary>
+    public override async Task<string?> RestoreRefusalAsync(LyceumDbContext db, Section section, CancellationToken cancellationToken)
+    {
+        var term = await db.Terms.AsNoTracking().Where(t => t.Id == section.TermId).Select(t => new { t.StartDate, t.EndDate }).FirstAsync(cancellationToken);
+        var slots = await db.SectionMeetings.AsNoTracking().Where(m => m.SectionId == section.Id).Select(m => new { m.Day, m.PeriodId }).ToListAsync(cancellationToken);
+        var clashes = await ClashesAsync(db, section.Id, term.StartDate, term.EndDate, section.TeacherId, section.RoomId,
+            slots.Select(m => (m.Day, m.PeriodId)).ToList(), cancellationToken);
+        return clashes.Count == 0 ? null : string.Join(" ", clashes) + " Change that section's meetings first.";
+    }
+
+    /// <summary>
+    /// Another live section in a term overlapping this one's, sharing the teacher or the room, meeting on the same day
+    /// and period: one message per clash. Reads the few candidates and compares here.
+    /// </summary>
+    private static async Task<List<string>> ClashesAsync(
+        LyceumDbContext db, int sectionId, DateOnly termStart, DateOnly termEnd, int teacher, int? room,
+        IReadOnlyList<(DayOfWeek Day, int PeriodId)> meetings, CancellationToken cancellationToken)
+    {
+        var found = new List<string>();
+        if (meetings.Count == 0)
+        {
+            return found;
+        }
+
+        var candidates = await db.Sections.AsNoTracking()
+            .Where(s => s.Id != sectionId && s.ArchivedAt == null && s.Term!.StartDate <= termEnd && s.Term.EndDate >= termStart
+                        && (s.TeacherId == teacher || (room != null && s.RoomId == room)))
+            .Select(s => new
+            {
+                s.Name,
+                s.TeacherId,
+                Meetings = s.Meetings.Select(m => new { m.Day, m.PeriodId, Period = m.Period!.Name }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var (day, periodId) in meetings)
+        {
+            foreach (var other in candidates)
+            {
+                if (other.Meetings.FirstOrDefault(m => m.Day == day && m.PeriodId == periodId) is { } same)
+                {
+                    var who = other.TeacherId == teacher ? "the teacher" : "the room";
+                    found.Add($"{day} {same.Period}: {who} is already booked for section {other.Name}.");
+                }
+            }
+        }
+
+        return found;
     }
 
     public override Section Create(SectionRequest r)

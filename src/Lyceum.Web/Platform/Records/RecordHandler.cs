@@ -138,6 +138,11 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
             return NotFound(id);
         }
 
+        if (!archive && entity.ArchivedAt is not null && await kind.RestoreRefusalAsync(db, entity, cancellationToken) is { } reason)
+        {
+            return new Error.Conflict($"This {kind.Noun} cannot be restored: {reason}");
+        }
+
         if ((entity.ArchivedAt is not null) != archive)
         {
             entity.ArchivedAt = archive ? clock.GetUtcNow().UtcDateTime : null;

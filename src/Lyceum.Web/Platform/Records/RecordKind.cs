@@ -96,6 +96,10 @@ public abstract class RecordKind<TEntity, TRequest, TView>
     /// <summary>Copies a valid request onto a stored entity (PUT: every field).</summary>
     public abstract void Apply(TRequest request, TEntity entity);
 
+    /// <summary>Why an archived record cannot come back as it is (a section whose slots were taken meanwhile), or null.</summary>
+    public virtual Task<string?> RestoreRefusalAsync(LyceumDbContext db, TEntity entity, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
     /// <summary>Why the record cannot be deleted (what still refers to it), or null when nothing does.</summary>
     public abstract Task<string?> InUseAsync(LyceumDbContext db, TEntity entity, CancellationToken cancellationToken);
 

@@ -79,6 +79,27 @@ public sealed class SectionsTests(AppFixture fixture)
         })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
         Assert.Contains("the room", roomClash["errors"]!["meetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // An archived section frees its slots; restoring it once they are taken is refused with the clash named.
+        var archivedOne = await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9F Maths",
+            meetings = new[] { new { day = "friday", periodId = s.P1 } },
+        });
+        await (await admin.PostAsync($"/api/v1/sections/{archivedOne}/archive", null)).JsonAsync();
+        await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9G Maths",
+            meetings = new[] { new { day = "friday", periodId = s.P1 } },
+        });
+        var refused = await (await admin.PostAsync($"/api/v1/sections/{archivedOne}/restore", null)).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("9G Maths", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         // Another period, or another term that does not overlap: no clash.
         await CreateAsync(admin, "sections", new
         {
@@ -167,6 +188,17 @@ public sealed class SectionsTests(AppFixture fixture)
         Assert.Contains("1 enrolments", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var view = await (await admin.GetAsync($"/api/v1/sections/{section}")).JsonAsync();
         Assert.Equal(1, view["enrolled"]!.GetValue<int>());
+        var current = await admin.GetAsync($"/api/v1/sections/{section}");
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", current.Headers.ETag!.Tag,
+            new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths", capacity = 0 }))).JsonAsync(); // 0: no limit
+        var limited = await admin.GetAsync($"/api/v1/sections/{section}");
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", limited.Headers.ETag!.Tag,
+            new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths", capacity = 1 }))).JsonAsync();
+        var lowered = await admin.GetAsync($"/api/v1/sections/{section}");
+        var extra = await Lyceum.IntegrationTests.Modules.Students.StudentsApiTests.NewStudentAsync(app, "Second", "Pupil");
+        await app.InsertAsync(new Enrollment { StudentId = extra.Id, SectionId = section, EnrolledOn = new DateOnly(2031, 9, 1) });
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", lowered.Headers.ETag!.Tag,
+            new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths", capacity = 1 }))).ProblemAsync(HttpStatusCode.BadRequest, "capacity");
     }
 
     [Theory, AllProviders]
