@@ -28,6 +28,24 @@ public sealed class GetDashboardHandler(IDbContextFactory<LyceumDbContext> conte
     public async Task<DashboardFigures> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        IReadOnlyList<FamilyMember> family = [];
+        if (caller.GrantsOf(Permissions.StudentsView).Any()
+            && caller.GrantsOf(Permissions.StudentsView).All(g => g.Scope is AccessScope.OwnChildren or AccessScope.Self))
+        {
+            family = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
+                .Where(s => s.ArchivedAt == null)
+                .OrderBy(s => s.DateOfBirth)
+                .Take(20)
+                .Select(s => new FamilyMember(s.Id, (s.PreferredName ?? s.FirstName) + " " + s.LastName, s.YearGroup, s.FormGroup))
+                .ToListAsync(cancellationToken);
+        }
+
+        // A family sees its children's cards and nothing else: the school's figures are not read for it.
+        if (family.Count > 0)
+        {
+            return new DashboardFigures(null, null, null, []) { Family = family };
+        }
+
         int? students = null, staff = null, sections = null;
         IReadOnlyList<YearGroupCount> byYear = [];
         if (caller.Can(Permissions.StudentsView))
@@ -51,18 +69,6 @@ public sealed class GetDashboardHandler(IDbContextFactory<LyceumDbContext> conte
             sections = await access.Reachable(db.Sections.AsNoTracking(), caller, Permissions.SectionsView).CountAsync(cancellationToken);
         }
 
-        IReadOnlyList<FamilyMember> family = [];
-        if (caller.GrantsOf(Permissions.StudentsView).Any()
-            && caller.GrantsOf(Permissions.StudentsView).All(g => g.Scope is AccessScope.OwnChildren or AccessScope.Self))
-        {
-            family = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
-                .Where(s => s.ArchivedAt == null)
-                .OrderBy(s => s.DateOfBirth)
-                .Take(20)
-                .Select(s => new FamilyMember(s.Id, (s.PreferredName ?? s.FirstName) + " " + s.LastName, s.YearGroup, s.FormGroup))
-                .ToListAsync(cancellationToken);
-        }
-
-        return new DashboardFigures(students, staff, sections, byYear) { Family = family };
+        return new DashboardFigures(students, staff, sections, byYear);
     }
 }

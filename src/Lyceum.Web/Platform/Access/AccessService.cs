@@ -47,6 +47,14 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
     }
 
     /// <summary>
+    /// <paramref name="query"/> narrowed to the rows that every one of <paramref name="permissions"/> reaches: a write
+    /// asks for its own permission and the view one, so that a record the caller may change but not see (or see but
+    /// not change) is not found.
+    /// </summary>
+    public IQueryable<T> Reachable<T>(IQueryable<T> query, Caller caller, string permission, params string[] permissions) =>
+        permissions.Aggregate(Reachable(query, caller, permission), (rows, next) => Reachable(rows, caller, next));
+
+    /// <summary>
     /// <paramref name="query"/> narrowed to the rows that <paramref name="caller"/>'s grants of
     /// <paramref name="permission"/> reach: their union, through the resource's <see cref="ScopeRules{T}"/>.
     /// </summary>

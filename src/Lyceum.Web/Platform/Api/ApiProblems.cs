@@ -57,6 +57,24 @@ public static class ApiProblems
         return result.ToOk();
     }
 
+    /// <summary>
+    /// A read of one versioned record: 200 with the value and its ETag, 304 when If-None-Match already names that
+    /// version, or the error's problem response.
+    /// </summary>
+    public static Results<Ok<T>, StatusCodeHttpResult, ProblemHttpResult> ToOkOrNotModified<T>(this Result<T> result, HttpContext http, Func<T, Guid> version)
+    {
+        if (!result.IsSuccess)
+        {
+            return result.Error!.ToProblem();
+        }
+
+        var current = version(result.Value!);
+        http.Response.Headers.ETag = ETags.For(current);
+        return ETags.IsFresh(http.Request, current)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(result.Value);
+    }
+
     public static int StatusOf(Error error) => error switch
     {
         Error.Validation => StatusCodes.Status400BadRequest,

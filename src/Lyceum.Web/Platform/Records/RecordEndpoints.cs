@@ -60,18 +60,7 @@ public static class RecordEndpoints
 
         group.MapGet("/{id:int}", async Task<Results<Ok<TView>, StatusCodeHttpResult, ProblemHttpResult>> (
                 int id, HttpContext http, Caller caller, RecordHandler<TEntity, TRequest, TView> handler, CancellationToken cancellationToken) =>
-            {
-                var result = await handler.GetAsync(caller, id, cancellationToken);
-                if (!result.IsSuccess)
-                {
-                    return result.Error!.ToProblem();
-                }
-
-                http.Response.Headers.ETag = ETags.For(result.Value!.Version);
-                return ETags.IsFresh(http.Request, result.Value.Version)
-                    ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-                    : TypedResults.Ok(result.Value);
-            })
+            (await handler.GetAsync(caller, id, cancellationToken)).ToOkOrNotModified(http, v => v.Version))
             .RequireAuthorization(kind.ViewPermission)
             .WithName("Get" + one)
             .WithSummary($"One {kind.Noun}")

@@ -201,7 +201,7 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
     }
 
     private IQueryable<TEntity> Editable(LyceumDbContext db, Caller caller) =>
-        access.Reachable(access.Reachable(db.Set<TEntity>(), caller, kind.EditPermission), caller, kind.ViewPermission);
+        access.Reachable(db.Set<TEntity>(), caller, kind.EditPermission, kind.ViewPermission);
 
     private async Task<TView?> ReadAsync(LyceumDbContext db, Caller caller, int id, CancellationToken cancellationToken) =>
         await access.Reachable(db.Set<TEntity>().AsNoTracking(), caller, kind.ViewPermission)

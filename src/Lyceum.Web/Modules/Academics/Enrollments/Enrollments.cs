@@ -259,7 +259,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
 
     /// <summary>A live section the caller may enrol into: reachable by <c>enrollments.edit</c> and visible.</summary>
     private Task<SectionFacts?> SectionAsync(LyceumDbContext db, Caller caller, int sectionId, CancellationToken cancellationToken) =>
-        access.Reachable(access.Reachable(db.Sections.AsNoTracking(), caller, Permissions.EnrollmentsEdit), caller, Permissions.SectionsView)
+        access.Reachable(db.Sections.AsNoTracking(), caller, Permissions.EnrollmentsEdit, Permissions.SectionsView)
             .Where(s => s.Id == sectionId && s.ArchivedAt == null)
             .Select(s => new SectionFacts(s.Id, s.Name, s.Course!.SchoolId, s.CourseId, s.TermId, s.Term!.StartDate, s.Term.EndDate, s.Capacity,
                 s.Enrollments.Count(e => e.WithdrawnOn == null)))
@@ -267,7 +267,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
 
     private async Task<Enrollment?> EditableAsync(LyceumDbContext db, Caller caller, int enrollmentId, CancellationToken cancellationToken)
     {
-        var sections = access.Reachable(access.Reachable(db.Sections, caller, Permissions.EnrollmentsEdit), caller, Permissions.SectionsView).Select(s => s.Id);
+        var sections = access.Reachable(db.Sections, caller, Permissions.EnrollmentsEdit, Permissions.SectionsView).Select(s => s.Id);
         var students = access.Reachable(db.Students, caller, Permissions.StudentsView).Select(s => s.Id);
         return await db.Enrollments.FirstOrDefaultAsync(
             e => e.Id == enrollmentId && sections.Contains(e.SectionId) && students.Contains(e.StudentId), cancellationToken);

@@ -11,21 +11,12 @@ public sealed class ListRolesHandler(IDbContextFactory<LyceumDbContext> contexts
     public async Task<IReadOnlyList<RoleDetails>> HandleAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var roles = await db.Roles.AsNoTracking()
-            .Select(r => new { r.Id, r.Name, r.Description, r.IsPreset, r.ConcurrencyStamp, Holders = db.UserRoles.Count(ur => ur.RoleId == r.Id) })
-            .ToListAsync(cancellationToken);
-        var grants = (await db.RoleGrants.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(g => g.RoleId);
-        var presetOrder = Lyceum.Platform.Identity.RoleNames.Presets;
+        var presetOrder = Lyceum.Platform.Identity.RoleNames.Presets.ToList();
         return
         [
-            .. roles
-                .OrderBy(r => r.IsPreset ? presetOrder.ToList().IndexOf(r.Name!) : int.MaxValue)
-                .ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
-                .Select(r => new RoleDetails(r.Id, r.Name!, r.Description, r.IsPreset, r.Holders,
-                    RoleRules.Sorted(grants[r.Id].Select(g => new GrantItem(g.Permission, g.Scope, g.SchoolId, g.DepartmentId))))
-                {
-                    Version = RoleRules.VersionOf(r.ConcurrencyStamp),
-                }),
+            .. (await RoleRules.ReadAsync(db, db.Roles, cancellationToken))
+                .OrderBy(r => r.Preset ? presetOrder.IndexOf(r.Name) : int.MaxValue)
+                .ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase),
         ];
     }
 }

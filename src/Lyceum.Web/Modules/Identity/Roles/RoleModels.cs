@@ -28,31 +28,25 @@ public static class RoleRules
 {
     public const int MaxGrants = 300;
 
-    public static async Task<RoleDetails?> ReadAsync(LyceumDbContext db, Guid id, CancellationToken cancellationToken)
-    {
-        var role = await db.Roles.AsNoTracking().Where(r => r.Id == id)
-            .Select(r => new
-            {
-                r.Id,
-                r.Name,
-                r.Description,
-                r.IsPreset,
-                r.ConcurrencyStamp,
-                Holders = db.UserRoles.Count(ur => ur.RoleId == r.Id),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (role is null)
-        {
-            return null;
-        }
+    public static async Task<RoleDetails?> ReadAsync(LyceumDbContext db, Guid id, CancellationToken cancellationToken) =>
+        (await ReadAsync(db, db.Roles.Where(r => r.Id == id), cancellationToken)).SingleOrDefault();
 
-        var grants = await db.RoleGrants.AsNoTracking().Where(g => g.RoleId == id)
-            .Select(g => new GrantItem(g.Permission, g.Scope, g.SchoolId, g.DepartmentId))
+    /// <summary>The roles of <paramref name="roles"/> as the API shows them: holders, sorted grants and version.</summary>
+    public static async Task<IReadOnlyList<RoleDetails>> ReadAsync(LyceumDbContext db, IQueryable<LyceumRole> roles, CancellationToken cancellationToken)
+    {
+        var rows = await roles.AsNoTracking()
+            .Select(r => new { r.Id, r.Name, r.Description, r.IsPreset, r.ConcurrencyStamp, Holders = db.UserRoles.Count(ur => ur.RoleId == r.Id) })
             .ToListAsync(cancellationToken);
-        return new RoleDetails(role.Id, role.Name!, role.Description, role.IsPreset, role.Holders, Sorted(grants))
-        {
-            Version = VersionOf(role.ConcurrencyStamp),
-        };
+        var ids = rows.Select(r => r.Id).ToList();
+        var grants = (await db.RoleGrants.AsNoTracking().Where(g => ids.Contains(g.RoleId)).ToListAsync(cancellationToken)).ToLookup(g => g.RoleId);
+        return
+        [
+            .. rows.Select(r => new RoleDetails(r.Id, r.Name!, r.Description, r.IsPreset, r.Holders,
+                Sorted(grants[r.Id].Select(g => new GrantItem(g.Permission, g.Scope, g.SchoolId, g.DepartmentId))))
+            {
+                Version = VersionOf(r.ConcurrencyStamp),
+            }),
+        ];
     }
 
     public static IReadOnlyList<GrantItem> Sorted(IEnumerable<GrantItem> grants) =>

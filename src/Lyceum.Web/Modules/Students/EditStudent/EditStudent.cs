@@ -38,7 +38,7 @@ public sealed class EditStudentHandler(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // Editing needs both reaches: a student the caller may not edit is not found, even one they may see; and one
         // they may edit but not see would be saved and then "not found" in the answer.
-        var reachable = access.Reachable(access.Reachable(db.Students, caller, Permissions.StudentsEdit), caller, Permissions.StudentsView);
+        var reachable = access.Reachable(db.Students, caller, Permissions.StudentsEdit, Permissions.StudentsView);
         var student = await reachable.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (student is null)
         {
