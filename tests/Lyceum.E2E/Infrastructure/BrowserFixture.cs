@@ -78,6 +78,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync();
     }
 
+    /// <summary>
+    /// Opens a tab and waits until it is selected. A click that lands before the page's circuit is connected (the
+    /// prerendered page is already on screen) does nothing, as it would for a person: click again until it takes.
+    /// </summary>
+    public static async Task SelectTabAsync(IPage page, string name)
+    {
+        var tab = page.GetByRole(AriaRole.Tab, new() { Name = name });
+        for (var attempt = 1; ; attempt++)
+        {
+            await tab.ClickAsync();
+            try
+            {
+                await Assertions.Expect(tab).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 1_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 10)
+            {
+            }
+        }
+    }
+
     /// <summary>A full-page screenshot named after the page and width, written as a test artefact.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions

@@ -34,9 +34,9 @@ public sealed class StudentsSpecs(BrowserFixture browser)
 
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/students/{target.Id}");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(target.LastName);
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Guardians" }).ClickAsync();
+        await BrowserFixture.SelectTabAsync(page, "Guardians");
         await Assertions.Expect(page.Locator(".ly-people .ly-card").First).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Timetable" }).ClickAsync();
+        await BrowserFixture.SelectTabAsync(page, "Timetable");
         await Assertions.Expect(page.Locator(".ly-table")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "student-profile");
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
