@@ -1,6 +1,7 @@
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Identity;
 using Lyceum.Modules.Schools;
+using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -31,7 +32,7 @@ builder.Services
     .AddLyceumAudit()
     .AddSchoolsModule()
     .AddAcademicsModule()
-    .AddStudentsModule();
+    .AddStudentsModule().AddStaffModule();
 
 var app = builder.Build();
 
@@ -55,7 +56,7 @@ app.MapApi()
     .MapAuditEndpoints()
     .MapSchoolsEndpoints()
     .MapAcademicsEndpoints()
-    .MapStudentsEndpoints();
+    .MapStudentsEndpoints().MapStaffEndpoints();
 app.MapLyceumUi();
 
 await app.RunAsync();

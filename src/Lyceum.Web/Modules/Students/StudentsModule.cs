@@ -1,12 +1,17 @@
 using Lyceum.Modules.Students.EditStudent;
 using Lyceum.Modules.Students.GetStudent;
+using Lyceum.Modules.Students.Guardians;
 using Lyceum.Modules.Students.ListStudents;
+using Lyceum.Modules.Students.ManageStudents;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Records;
 
 namespace Lyceum.Modules.Students;
 
 public static class StudentsModule
 {
+    private static readonly GuardianKind Guardians = new();
+
     public static IServiceCollection AddStudentsModule(this IServiceCollection services)
     {
         services.AddSingleton<ScopeRules<Student>, StudentScopes>();
@@ -15,7 +20,8 @@ public static class StudentsModule
         services.AddScoped<ListStudentsHandler>();
         services.AddScoped<GetStudentHandler>();
         services.AddScoped<EditStudentHandler>();
-        return services;
+        services.AddScoped<ManageStudentsHandler>();
+        return services.AddRecordKind(Guardians);
     }
 
     public static IEndpointRouteBuilder MapStudentsEndpoints(this IEndpointRouteBuilder api)
@@ -24,6 +30,8 @@ public static class StudentsModule
         students.MapListStudents();
         students.MapGetStudent();
         students.MapEditStudent();
+        students.MapManageStudents();
+        api.MapRecords(Guardians);
         return api;
     }
 }

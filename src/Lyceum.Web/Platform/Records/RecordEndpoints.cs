@@ -86,7 +86,7 @@ public static class RecordEndpoints
                 return TypedResults.Created($"/api/v1/{kind.Route}/{result.Value.Id}", result.Value);
             })
             .Accepts<TRequest>("application/json")
-            .RequireAuthorization(kind.EditPermission)
+            .RequireAuthorization(kind.CreatePermission)
             .WithName("Create" + one)
             .WithSummary($"Add a {kind.Noun}")
             .ProducesValidationProblem();
@@ -126,7 +126,7 @@ public static class RecordEndpoints
                 var result = await handler.DeleteAsync(caller, id, cancellationToken);
                 return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
             })
-            .RequireAuthorization(kind.EditPermission)
+            .RequireAuthorization(kind.DeletePermission)
             .WithName("Delete" + one)
             .WithSummary($"Delete a {kind.Noun} that nothing refers to")
             .WithDescription("409 with the reason while other records refer to it: archive it instead.")

@@ -70,7 +70,7 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var errors = new FieldErrors();
-        await kind.ValidateAsync(new RecordContext(db, caller, access, kind.EditPermission), request, null, errors, cancellationToken);
+        await kind.ValidateAsync(new RecordContext(db, caller, access, kind.CreatePermission), request, null, errors, cancellationToken);
         if (errors.Any)
         {
             return errors.ToError();
@@ -169,7 +169,7 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
     public async Task<Result<bool>> DeleteAsync(Caller caller, int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var entity = await Editable(db, caller).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var entity = await Editable(db, caller, kind.DeletePermission).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (entity is null)
         {
             return NotFound(id);
@@ -200,8 +200,8 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         return true;
     }
 
-    private IQueryable<TEntity> Editable(LyceumDbContext db, Caller caller) =>
-        access.Reachable(db.Set<TEntity>(), caller, kind.EditPermission, kind.ViewPermission);
+    private IQueryable<TEntity> Editable(LyceumDbContext db, Caller caller, string? permission = null) =>
+        access.Reachable(db.Set<TEntity>(), caller, permission ?? kind.EditPermission, kind.ViewPermission);
 
     private async Task<TView?> ReadAsync(LyceumDbContext db, Caller caller, int id, CancellationToken cancellationToken) =>
         await access.Reachable(db.Set<TEntity>().AsNoTracking(), caller, kind.ViewPermission)
@@ -221,19 +221,11 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         {
             return Stale;
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex) && kind.DuplicateField(request) is { } duplicate)
+        catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && kind.DuplicateField(request) is { } duplicate)
         {
             return Error.Field(duplicate.Field, duplicate.Message);
         }
     }
-
-    /// <summary>A unique index refused the row (SQLite: SQLITE_CONSTRAINT_UNIQUE; PostgreSQL: 23505).</summary>
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     private Error.NotFound NotFound(int id) => new($"There is no {kind.Noun} {id}.");
 

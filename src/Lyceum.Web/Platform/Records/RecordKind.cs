@@ -67,6 +67,12 @@ public abstract class RecordKind<TEntity, TRequest, TView>
 
     public virtual string EditPermission => Permissions.SchoolConfigure;
 
+    /// <summary>Adding a record; the edit permission unless the kind splits them (students: an office may add).</summary>
+    public virtual string CreatePermission => EditPermission;
+
+    /// <summary>Deleting a record; the edit permission unless the kind keeps deleting for administrators.</summary>
+    public virtual string DeletePermission => EditPermission;
+
     public abstract Expression<Func<TEntity, TView>> View { get; }
 
     public abstract IReadOnlyDictionary<string, Expression<Func<TEntity, object?>>> SortFields { get; }

@@ -104,7 +104,69 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 return Post($"/api/v1/enrollments/{enrollment}/transfer", new { sectionId = other });
             },
             Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
-    }.Concat(StructureRows()).ToDictionary(r => r.Endpoint);
+        new Row("POST /api/v1/students/", async c => Post("/api/v1/students", Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests.NewStudentBody(await c.DemoSchoolAsync())),
+            Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/students/{id:int}/archive", async c => Post($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/archive", new { }),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/students/{id:int}/restore", async c => Post($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/restore", new { }),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("DELETE /api/v1/students/{id:int}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/students/{(await c.OtherStudentAsync()).Id}"),
+            Unauthorized, NoContent, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("PUT /api/v1/students/{id:int}/guardians/{guardianId:int}", async c =>
+            {
+                var (student, guardian) = await c.StudentAndGuardianAsync(linked: false);
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student}/guardians/{guardian}") { Content = JsonContent.Create(new { relationship = "mother" }) };
+            },
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("DELETE /api/v1/students/{id:int}/guardians/{guardianId:int}", async c =>
+            {
+                var (student, guardian) = await c.StudentAndGuardianAsync(linked: true);
+                return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/students/{student}/guardians/{guardian}");
+            },
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+    }.Concat(StructureRows()).Concat(PeopleRows()).ToDictionary(r => r.Endpoint);
+
+    /// <summary>
+    /// Guardians and staff as records. Guardians: the office adds and edits (guardians.create/edit), a teacher and a
+    /// guardian see only those of their students or children (a fresh one: not found), deleting is the
+    /// administrator's. Staff: administrators manage them; the office reads them; a teacher or tutor sees and edits
+    /// only their own record (another one: not found).
+    /// </summary>
+    private static IEnumerable<Row> PeopleRows()
+    {
+        var people = new (string Route, HttpStatusCode[] List, HttpStatusCode[] One, HttpStatusCode[] Create, HttpStatusCode[] Edit, HttpStatusCode[] Delete)[]
+        {
+            ("guardians",
+                [Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Forbidden],
+                [Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, Forbidden],
+                [Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden],
+                [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden],
+                [Unauthorized, NoContent, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+            ("staff",
+                [Unauthorized, Ok, Ok, Ok, Ok, Forbidden, Forbidden],
+                [Unauthorized, Ok, Ok, NotFound, NotFound, Forbidden, Forbidden],
+                [Unauthorized, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+                [Unauthorized, Ok, Forbidden, NotFound, NotFound, Forbidden, Forbidden],
+                [Unauthorized, NoContent, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        };
+        foreach (var (route, list, one, create, edit, delete) in people)
+        {
+            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), list);
+            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.PersonAsync(route)).Id}"), one);
+            yield return new Row($"POST /api/v1/{route}/", async c => Post($"/api/v1/{route}", await c.PersonBodyAsync(route)), create);
+            yield return new Row($"PUT /api/v1/{route}/{{id:int}}", async c =>
+                {
+                    var (id, etag, body) = await c.PersonAsync(route);
+                    var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/{route}/{id}") { Content = JsonContent.Create(body) };
+                    request.Headers.TryAddWithoutValidation("If-Match", etag);
+                    return request;
+                },
+                edit);
+            yield return new Row($"POST /api/v1/{route}/{{id:int}}/archive", async c => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{route}/{(await c.PersonAsync(route)).Id}/archive"), edit);
+            yield return new Row($"POST /api/v1/{route}/{{id:int}}/restore", async c => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/{route}/{(await c.PersonAsync(route)).Id}/restore"), edit);
+            yield return new Row($"DELETE /api/v1/{route}/{{id:int}}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/{route}/{(await c.PersonAsync(route)).Id}"), delete);
+        }
+    }
 
     /// <summary>
     /// The school's structure: staff with <c>school.view</c> (administrator, moderator, teacher) read it; only
@@ -142,7 +204,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     [
         "GET /api/v1/students/", "GET /api/v1/students/{id:int}", "PUT /api/v1/students/{id:int}", "POST /api/v1/roles/",
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
-        "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}",
+        "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}", "POST /api/v1/students/", "GET /api/v1/guardians/",
+        "PUT /api/v1/staff/{id:int}",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -229,6 +292,47 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     private sealed class Context(LyceumApp app)
     {
         public Task<Lyceum.Modules.Students.Student> OtherStudentAsync() => NewStudentAsync(app, "Matrix", "Other");
+
+        public Task<int> DemoSchoolAsync() => Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests.DemoSchoolAsync(app);
+
+        /// <summary>A fresh student and a fresh guardian of the demo school, linked or not.</summary>
+        public async Task<(int Student, int Guardian)> StudentAndGuardianAsync(bool linked)
+        {
+            var school = await DemoSchoolAsync();
+            var student = await NewStudentAsync(app, "Matrix", "Linked", school: school);
+            var guardian = await Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests.NewGuardianAsync(app, school, "Matrix", "Guardian");
+            if (linked)
+            {
+                await app.InsertAsync(new Lyceum.Modules.Students.StudentGuardian
+                {
+                    StudentId = student.Id,
+                    GuardianId = guardian.Id,
+                    Relationship = Lyceum.Modules.Students.Relationship.Other,
+                    ContactPriority = 1,
+                });
+            }
+
+            return (student.Id, guardian.Id);
+        }
+
+        /// <summary>A valid body for a new guardian or staff member of the demo school (a fresh staff number each time).</summary>
+        public async Task<object> PersonBodyAsync(string route)
+        {
+            var school = await DemoSchoolAsync();
+            return route == "guardians"
+                ? new { schoolId = school, firstName = "Matrix", lastName = "Guardian", email = "matrix.guardian@example.org" }
+                : new { schoolId = school, staffNumber = $"M{Guid.NewGuid():N}"[..12], firstName = "Matrix", lastName = "Staff", email = "matrix.staff@example.org" };
+        }
+
+        /// <summary>A fresh guardian or staff member made by the administrator: its id, ETag and a valid PUT body.</summary>
+        public async Task<(int Id, string ETag, object Body)> PersonAsync(string route)
+        {
+            var body = await PersonBodyAsync(route);
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync($"/api/v1/{route}", body);
+            var created = await response.JsonAsync(HttpStatusCode.Created);
+            return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
+        }
 
         public Task<Guid> PresetIdAsync(string name) =>
             app.QueryAsync(db => db.Roles.Where(r => r.Name == name).Select(r => r.Id).SingleAsync());
