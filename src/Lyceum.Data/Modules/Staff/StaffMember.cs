@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Staff;
 
 /// <summary>A member of staff: teacher, tutor, office or leadership. An account may link to it later.</summary>
-public sealed class StaffMember : Entity, IArchivable, ISchoolOwned
+public sealed class StaffMember : Entity, IArchivable, ISchoolOwned, IPerson
 {
     public int SchoolId { get; set; }
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Students;
 
 /// <summary>A parent or carer. One guardian may be linked to several students (siblings).</summary>
-public sealed class Guardian : Entity, IArchivable, ISchoolOwned
+public sealed class Guardian : Entity, IArchivable, ISchoolOwned, IPerson
 {
     public int SchoolId { get; set; }
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Students;
 
 /// <summary>A student of one school. Leavers are archived (<see cref="ArchivedAt"/>), never deleted.</summary>
-public sealed class Student : Entity, ISearchable, IArchivable, ISchoolOwned
+public sealed class Student : Entity, ISearchable, IArchivable, ISchoolOwned, IPerson
 {
     public int SchoolId { get; set; }
 

@@ -8,6 +8,12 @@ public sealed class LyceumUser : IdentityUser<Guid>
     public required string DisplayName { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// When an administrator deactivated the account: it cannot sign in, its sessions and tokens stop working at their
+    /// next request, and it grants nothing. Reactivating clears it. The account and its history stay.
+    /// </summary>
+    public DateTime? DeactivatedAt { get; set; }
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Lyceum.Modules.Identity.Accounts;
 using Lyceum.Modules.Identity.Demo;
 using Lyceum.Modules.Identity.GetMe;
 using Lyceum.Modules.Identity.IssueToken;
@@ -30,6 +31,7 @@ public static class IdentityModule
         services.AddScoped<EditRoleHandler>();
         services.AddScoped<DeleteRoleHandler>();
         services.AddScoped<UserRolesHandler>();
+        services.AddScoped<AccountsHandler>();
         return services;
     }
 
@@ -49,6 +51,7 @@ public static class IdentityModule
         roles.MapDeleteRole();
         api.MapListPermissions();
         api.MapUserRoles();
+        api.MapAccounts();
         return api;
     }
 }

@@ -1,5 +1,6 @@
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -34,7 +35,11 @@ public static class AccessModule
             .AddRoles<LyceumRole>()
             .AddEntityFrameworkStores<LyceumDbContext>()
             .AddClaimsPrincipalFactory<LyceumClaimsFactory>()
-            .AddSignInManager();
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        // A set-password link (an invitation, or a new link from the office) lasts a week; setting the password, or a
+        // newer link, ends it (the token is bound to the security stamp, which both change).
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
 
         // The API authenticates with bearer tokens only (no cookie, so no cross-site request can act for a user);
         // the pages with Identity's cookie on the same store. One policy scheme picks by path.
@@ -60,6 +65,17 @@ public static class AccessModule
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8); // a school day; "keep me signed in" makes it persistent
                 o.SlidingExpiration = true;
+                // A deactivated (or deleted) account's session ends at its next request: the caller is read on every
+                // request anyway (CallerScope), so this costs no extra query.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.Principal is { } principal
+                        && (await context.HttpContext.RequestServices.GetRequiredService<CallerScope>().CallerAsync(principal)).UserId is null)
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    }
+                };
             }));
         builder.Services
             .AddAuthentication()
@@ -74,6 +90,18 @@ public static class AccessModule
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = "name",
+                };
+                // A token of a deactivated (or deleted) account is refused (401) from the next request, not when it expires.
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        if (context.Principal is { } principal
+                            && (await context.HttpContext.RequestServices.GetRequiredService<CallerScope>().CallerAsync(principal)).UserId is null)
+                        {
+                            context.Fail("This account is deactivated.");
+                        }
+                    },
                 };
             });
 

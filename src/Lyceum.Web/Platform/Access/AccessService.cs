@@ -26,10 +26,16 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // A deactivated account holds nothing; a deleted or deactivated one is nobody (its session is refused).
         var grants = await db.UserRoles.AsNoTracking()
-            .Where(ur => ur.UserId == id)
+            .Where(ur => ur.UserId == id && db.Users.Any(u => u.Id == id && u.DeactivatedAt == null))
             .Join(db.RoleGrants, ur => ur.RoleId, g => g.RoleId, (ur, g) => new { g.Permission, g.Scope, g.SchoolId, g.DepartmentId })
             .ToListAsync(cancellationToken);
+        if (grants.Count == 0 && !await db.Users.AnyAsync(u => u.Id == id && u.DeactivatedAt == null, cancellationToken))
+        {
+            return Caller.Anonymous;
+        }
+
         var distinct = grants.Select(g => new AccessGrant(g.Permission, g.Scope, g.SchoolId, g.DepartmentId)).Distinct().ToList();
 
         // Only a department grant that names no department needs to know the account's own departments.

@@ -29,6 +29,7 @@ public static class UiModule
             o.SetDefaultCulture(cultures[0]).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
         });
         builder.Services.AddScoped<SignInHandler>();
+        builder.Services.AddScoped<Lyceum.Modules.Identity.SetPassword.SetPasswordHandler>();
         builder.Services.AddScoped<GetDashboardHandler>();
         return builder;
     }

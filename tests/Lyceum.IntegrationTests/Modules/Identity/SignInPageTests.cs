@@ -140,7 +140,7 @@ public sealed partial class SignInPageTests(AppFixture fixture)
         }
     }
 
-    private static HttpClient Browser(LyceumApp app) =>
+    internal static HttpClient Browser(LyceumApp app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     private static async Task<string> TokenAsync(HttpClient client)
@@ -149,7 +149,7 @@ public sealed partial class SignInPageTests(AppFixture fixture)
         return TokenField().Match(page).Groups[1].Value;
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string returnUrl) =>
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string returnUrl) =>
         await client.PostAsync("/sign-in", Form(await TokenAsync(client), email, password, returnUrl));
 
     private static FormUrlEncodedContent Form(string token, string email, string password, string returnUrl) => new(new Dictionary<string, string>
@@ -165,7 +165,7 @@ public sealed partial class SignInPageTests(AppFixture fixture)
         int.Parse(StudentsFigure().Match(html).Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    internal static partial Regex TokenField();
 
     [GeneratedRegex("data-kpi=\"students\"[\\s\\S]*?class=\"ly-kpi\">([0-9,]+)<")]
     private static partial Regex StudentsFigure();

@@ -124,6 +124,16 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/students/{student}/guardians/{guardian}");
             },
             Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/users/invitations", async c => Post("/api/v1/users/invitations", new { personType = "staff", personId = await c.NewStaffAsync() }),
+            Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/users/{userId:guid}", async c => Get($"/api/v1/users/{await c.NewUserAsync()}"),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/users/{userId:guid}/password-link", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/password-link", new { }),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/users/{userId:guid}/deactivate", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/deactivate", new { }),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/users/{userId:guid}/reactivate", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/reactivate", new { }),
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
     }.Concat(StructureRows()).Concat(PeopleRows()).ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -205,7 +215,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "GET /api/v1/students/", "GET /api/v1/students/{id:int}", "PUT /api/v1/students/{id:int}", "POST /api/v1/roles/",
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
         "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}", "POST /api/v1/students/", "GET /api/v1/guardians/",
-        "PUT /api/v1/staff/{id:int}",
+        "PUT /api/v1/staff/{id:int}", "POST /api/v1/users/invitations", "POST /api/v1/users/{userId:guid}/deactivate",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -416,6 +426,9 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             var created = await response.JsonAsync(HttpStatusCode.Created);
             return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
         }
+
+        public async Task<int> NewStaffAsync() =>
+            await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.NewStaffAsync(app, await DemoSchoolAsync(), "Matrix", "Invitee");
 
         public async Task<Guid> NewUserAsync()
         {

@@ -150,6 +150,7 @@ public static class RoleRules
     public static async Task<Error?> SomeoneStillManagesRolesAsync(LyceumDbContext db, CancellationToken cancellationToken)
     {
         var anyone = await db.UserRoles
+            .Where(ur => db.Users.Any(u => u.Id == ur.UserId && u.DeactivatedAt == null))
             .Join(db.RoleGrants, ur => ur.RoleId, g => g.RoleId, (ur, g) => g)
             .AnyAsync(g => g.Permission == Permissions.RolesManage && g.Scope == AccessScope.School && g.SchoolId == null, cancellationToken);
         return anyone
