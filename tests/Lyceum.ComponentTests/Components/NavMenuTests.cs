@@ -19,6 +19,17 @@ public sealed class NavMenuTests : LyceumComponentContext
     }
 
     [Fact]
+    public void A_role_that_sees_sections_is_offered_the_timetable()
+    {
+        var student = new Caller(Guid.NewGuid(), "student@example.org",
+            [new AccessGrant(Permissions.StudentsView, AccessScope.Self), new AccessGrant(Permissions.SectionsView, AccessScope.Self)], []);
+
+        var nav = Render<NavMenu>(p => p.Add(m => m.Caller, student));
+
+        Assert.Equal(["/", "/students", "/timetable"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
     public void An_administrator_also_sees_the_api_documentation()
     {
         var administrator = new Caller(Guid.NewGuid(), "head@example.org",

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Lyceum.Modules.Academics.Enrollments;
+using Lyceum.Modules.Academics.Timetable;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Records;
 
@@ -37,19 +38,23 @@ public static class AcademicsModule
     private static readonly CourseKind Courses = new();
     private static readonly SectionKind Sections = new();
 
-    /// <summary>Courses and sections (with their weekly meetings) as reference records, and the access rules for them.</summary>
+    /// <summary>
+    /// Courses and sections (with their weekly meetings) as reference records, the access rules for them, enrolments
+    /// and the timetables (week grids) of students, staff, rooms and sections.
+    /// </summary>
     public static IServiceCollection AddAcademicsModule(this IServiceCollection services) =>
         services
             .AddSingleton<ScopeRules<Section>, SectionScopes>()
             .AddSingleton<ScopeRules<Course>, CourseScopes>()
             .AddRecordKind(Courses)
             .AddRecordKind(Sections)
-            .AddScoped<EnrollmentsHandler>();
+            .AddScoped<EnrollmentsHandler>()
+            .AddScoped<GetTimetableHandler>();
 
     public static IEndpointRouteBuilder MapAcademicsEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapRecords(Courses);
         api.MapRecords(Sections);
-        return api.MapEnrollmentsEndpoints();
+        return api.MapEnrollmentsEndpoints().MapGetTimetable();
     }
 }

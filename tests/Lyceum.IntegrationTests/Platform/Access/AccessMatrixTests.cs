@@ -134,6 +134,10 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("POST /api/v1/users/{userId:guid}/reactivate", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/reactivate", new { }),
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        // Each subject has its own permission (see TimetableTests); a fresh section is the one a narrow scope does not
+        // reach, and the tutor holds no sections.view at all.
+        new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
     }.Concat(StructureRows()).Concat(PeopleRows()).ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -216,6 +220,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
         "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}", "POST /api/v1/students/", "GET /api/v1/guardians/",
         "PUT /api/v1/staff/{id:int}", "POST /api/v1/users/invitations", "POST /api/v1/users/{userId:guid}/deactivate",
+        "GET /api/v1/timetable",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
