@@ -664,6 +664,9 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int?>("AcademicYearId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Address")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
@@ -738,6 +741,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AcademicYearId");
 
                     b.HasIndex("UserId");
 
@@ -1315,6 +1320,11 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Students.Student", b =>
                 {
+                    b.HasOne("Lyceum.Modules.Schools.AcademicYear", null)
+                        .WithMany()
+                        .HasForeignKey("AcademicYearId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lyceum.Modules.Schools.School", "School")
                         .WithMany()
                         .HasForeignKey("SchoolId")

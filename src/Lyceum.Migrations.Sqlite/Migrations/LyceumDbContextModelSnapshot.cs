@@ -631,6 +631,9 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AcademicYearId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Address")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
@@ -705,6 +708,8 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AcademicYearId");
 
                     b.HasIndex("UserId");
 
@@ -1274,6 +1279,11 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Students.Student", b =>
                 {
+                    b.HasOne("Lyceum.Modules.Schools.AcademicYear", null)
+                        .WithMany()
+                        .HasForeignKey("AcademicYearId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lyceum.Modules.Schools.School", "School")
                         .WithMany()
                         .HasForeignKey("SchoolId")

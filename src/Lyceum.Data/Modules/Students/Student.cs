@@ -32,6 +32,12 @@ public sealed class Student : Entity, ISearchable, IArchivable, ISchoolOwned, IP
     /// <summary>Registration (form) group, e.g. "10B".</summary>
     public string? FormGroup { get; set; }
 
+    /// <summary>
+    /// The academic year that <see cref="YearGroup"/> and <see cref="FormGroup"/> are for: rolling the school forward
+    /// into a year moves only students not in it yet, so a repeated roll-forward moves nobody twice. Null: not known.
+    /// </summary>
+    public int? AcademicYearId { get; set; }
+
     public string? Email { get; set; }
 
     public string? Phone { get; set; }
@@ -84,5 +90,6 @@ internal sealed class StudentConfiguration : IEntityTypeConfiguration<Student>
             .HasFilter("\"ArchivedAt\" IS NULL");
         b.HasIndex(x => x.UserId);
         b.HasOne(x => x.School).WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<AcademicYear>().WithMany().HasForeignKey(x => x.AcademicYearId).OnDelete(DeleteBehavior.Restrict);
     }
 }

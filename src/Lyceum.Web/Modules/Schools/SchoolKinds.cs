@@ -211,7 +211,9 @@ public sealed class AcademicYearKind : SchoolOwnedKind<AcademicYear, AcademicYea
     }
 
     public override async Task<string?> InUseAsync(LyceumDbContext db, AcademicYear y, CancellationToken cancellationToken) =>
-        await InUse.DescribeAsync(cancellationToken, ("terms", () => db.Terms.CountAsync(t => t.AcademicYearId == y.Id, cancellationToken)));
+        await InUse.DescribeAsync(cancellationToken,
+            ("terms", () => db.Terms.CountAsync(t => t.AcademicYearId == y.Id, cancellationToken)),
+            ("students", () => db.Students.CountAsync(s => s.AcademicYearId == y.Id, cancellationToken)));
 
     protected override (string Field, Expression<Func<AcademicYear, string>> Column, Func<AcademicYearRequest, string?> Value, string Message)? UniqueInSchool =>
         ("name", y => y.Name, r => r.Name, "This school already has an academic year named '{0}'.");

@@ -3,6 +3,7 @@ using Lyceum.Modules.Students.GetStudent;
 using Lyceum.Modules.Students.Guardians;
 using Lyceum.Modules.Students.ListStudents;
 using Lyceum.Modules.Students.ManageStudents;
+using Lyceum.Modules.Students.RollForward;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Records;
 
@@ -21,6 +22,7 @@ public static class StudentsModule
         services.AddScoped<GetStudentHandler>();
         services.AddScoped<EditStudentHandler>();
         services.AddScoped<ManageStudentsHandler>();
+        services.AddScoped<RollForwardHandler>();
         return services.AddRecordKind(Guardians);
     }
 
@@ -31,6 +33,7 @@ public static class StudentsModule
         students.MapGetStudent();
         students.MapEditStudent();
         students.MapManageStudents();
+        students.MapRollForward();
         api.MapRecords(Guardians);
         return api;
     }

@@ -134,6 +134,10 @@ public sealed class RecordsDemo : IDemoContributor
 
         // 2. Families and students, in memory first: options decide how many sections each course needs.
         var students = MakeFamilies(demo, domain, startYear, out var links);
+        foreach (var (student, _) in students)
+        {
+            student.AcademicYearId = year.Id;
+        }
 
         // 3. Sections per year, block and subject; students spread over them.
         var sections = new List<(Section Section, int Block, string Department, int Year)>();

@@ -124,6 +124,9 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/students/{student}/guardians/{guardian}");
             },
             Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        // A school of its own per request, with next year to roll into (nobody moves: the request itself is what is checked).
+        new Row("POST /api/v1/students/roll-forward", async c => Post("/api/v1/students/roll-forward", await c.RollForwardBodyAsync()),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("POST /api/v1/users/invitations", async c => Post("/api/v1/users/invitations", new { personType = "staff", personId = await c.NewStaffAsync() }),
             Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("GET /api/v1/users/{userId:guid}", async c => Get($"/api/v1/users/{await c.NewUserAsync()}"),
@@ -430,6 +433,15 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             using var response = await admin.PostAsJsonAsync($"/api/v1/{route}", body);
             var created = await response.JsonAsync(HttpStatusCode.Created);
             return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
+        }
+
+        public async Task<object> RollForwardBodyAsync()
+        {
+            using var admin = await app.AdminClientAsync();
+            var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
+            var year = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "academic-years",
+                new { schoolId = school, name = "2041/42", startDate = "2041-09-01", endDate = "2042-07-20" });
+            return new { schoolId = school, academicYearId = year };
         }
 
         public async Task<int> NewStaffAsync() =>

@@ -97,9 +97,18 @@ public sealed class ManageStudentsHandler(
             return errors.ToError();
         }
 
+        // The year the new student's year group is for: the one under way when they start, or the next one (admitted
+        // in the summer for September). A roll-forward into that year then leaves them where they are.
+        var admittedOn = r.AdmittedOn ?? today;
+        var academicYear = await db.AcademicYears.AsNoTracking()
+            .Where(y => y.SchoolId == school && y.ArchivedAt == null && y.EndDate >= admittedOn)
+            .OrderBy(y => y.StartDate)
+            .Select(y => (int?)y.Id)
+            .FirstOrDefaultAsync(cancellationToken);
         var student = new Student
         {
             SchoolId = school!.Value,
+            AcademicYearId = academicYear,
             StudentNumber = number!,
             FirstName = r.FirstName!.Trim(),
             LastName = r.LastName!.Trim(),
@@ -111,7 +120,7 @@ public sealed class ManageStudentsHandler(
             Email = Blank(r.Email),
             Phone = Blank(r.Phone),
             Address = Blank(r.Address),
-            AdmittedOn = r.AdmittedOn ?? today,
+            AdmittedOn = admittedOn,
             Guardians = links,
         };
         db.Students.Add(student);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.IntegrationTests.Modules.Schools;
+using Lyceum.Modules.Students;
+using Lyceum.Platform.Data;
+using Lyceum.Platform.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.IntegrationTests.Modules.Students;
+
+/// <summary>Moving a school up a year: year groups and forms follow, leavers are archived, and a repeat moves nobody twice.</summary>
+[Collection("app")]
+public sealed class RollForwardTests(AppFixture fixture)
+{
+    [Theory, AllProviders]
+    public async Task The_school_moves_up_a_year_once_however_often_it_is_asked(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var (school, thisYear, nextYear) = await SchoolWithTwoYearsAsync(admin);
+        var seven = await StudentAsync(app, school, thisYear, 7, "7B");
+        var eight = await StudentAsync(app, school, thisYear, 8, "8A");
+        var leaver = await StudentAsync(app, school, thisYear, 13, "13C");
+        var unknownYear = await StudentAsync(app, school, null, 9, "Red");
+        using var office = await app.DemoClientAsync(RoleNames.Moderator);
+        var body = new { schoolId = school, academicYearId = nextYear, leavingYearGroup = 13 };
+
+        var preview = await (await office.PostAsJsonAsync("/api/v1/students/roll-forward",
+            new { schoolId = school, academicYearId = nextYear, leavingYearGroup = 13, dryRun = true })).JsonAsync();
+        Assert.True(preview["dryRun"]!.GetValue<bool>());
+        Assert.Equal((3, 1), (preview["moved"]!.GetValue<int>(), preview["left"]!.GetValue<int>()));
+        Assert.Equal(7, await YearGroupAsync(app, seven));
+
+        var done = await (await office.PostAsJsonAsync("/api/v1/students/roll-forward", body)).JsonAsync();
+        Assert.Equal((3, 1, 0), (done["moved"]!.GetValue<int>(), done["left"]!.GetValue<int>(), done["alreadyInYear"]!.GetValue<int>()));
+        var moves = done["moves"]!.AsArray().Select(m => (m!["from"]!.GetValue<int>(), m["to"]?.GetValue<int>(), m["students"]!.GetValue<int>())).ToList();
+        Assert.Equal([(7, 8, 1), (8, 9, 1), (9, 10, 1), (13, null, 1)], moves);
+
+        var stored = await app.QueryAsync(db => db.Students.Where(s => s.SchoolId == school).OrderBy(s => s.Id)
+            .Select(s => new { s.Id, s.YearGroup, s.FormGroup, s.AcademicYearId, Archived = s.ArchivedAt != null }).ToListAsync());
+        Assert.Equal((8, "8B", nextYear, false), stored.Where(s => s.Id == seven).Select(s => (s.YearGroup, s.FormGroup, s.AcademicYearId, s.Archived)).Single());
+        Assert.Equal((9, "9A"), stored.Where(s => s.Id == eight).Select(s => (s.YearGroup, s.FormGroup)).Single());
+        Assert.Equal((10, "Red"), stored.Where(s => s.Id == unknownYear).Select(s => (s.YearGroup, s.FormGroup)).Single());
+        Assert.Equal((13, true), stored.Where(s => s.Id == leaver).Select(s => (s.YearGroup, s.Archived)).Single());
+
+        // Again (a retry, a second click): nobody moves.
+        var again = await (await office.PostAsJsonAsync("/api/v1/students/roll-forward", body)).JsonAsync();
+        Assert.Equal((0, 0, 3), (again["moved"]!.GetValue<int>(), again["left"]!.GetValue<int>(), again["alreadyInYear"]!.GetValue<int>()));
+        Assert.Equal(8, await YearGroupAsync(app, seven));
+    }
+
+    [Theory, AllProviders]
+    public async Task Only_the_year_groups_asked_for_move_and_a_bad_request_moves_nobody(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var (school, thisYear, nextYear) = await SchoolWithTwoYearsAsync(admin);
+        var seven = await StudentAsync(app, school, thisYear, 7, "7A");
+        var ten = await StudentAsync(app, school, thisYear, 10, "10A");
+        var (otherSchool, _, otherYear) = await SchoolWithTwoYearsAsync(admin);
+
+        await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = otherYear }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "academicYearId");
+        await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "academicYearId");
+        await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = nextYear, yearGroups = new[] { 7, 99 } }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "yearGroups");
+        using var teacher = await app.DemoClientAsync(RoleNames.Teacher);
+        await (await teacher.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = nextYear }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal((7, 10), (await YearGroupAsync(app, seven), await YearGroupAsync(app, ten)));
+
+        var done = await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = nextYear, yearGroups = new[] { 7 } })).JsonAsync();
+
+        Assert.Equal(1, done["moved"]!.GetValue<int>());
+        Assert.Equal((8, 10), (await YearGroupAsync(app, seven), await YearGroupAsync(app, ten)));
+        Assert.NotEqual(otherSchool, school);
+    }
+
+    /// <summary>A new school with this academic year and the next (2040/41 and 2041/42).</summary>
+    private static async Task<(int School, int ThisYear, int NextYear)> SchoolWithTwoYearsAsync(HttpClient admin)
+    {
+        var school = await SchoolStructureTests.NewSchoolAsync(admin);
+        var thisYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "2040/41", startDate = "2040-09-01", endDate = "2041-07-20" });
+        var nextYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "2041/42", startDate = "2041-09-01", endDate = "2042-07-20" });
+        return (school, thisYear, nextYear);
+    }
+
+    private static async Task<int> StudentAsync(LyceumApp app, int school, int? year, int yearGroup, string form)
+    {
+        var student = new Student
+        {
+            SchoolId = school,
+            AcademicYearId = year,
+            StudentNumber = $"R{Random.Shared.Next(1_000_000, 9_999_999)}",
+            FirstName = "Rolling",
+            LastName = $"Year{yearGroup}",
+            DateOfBirth = new DateOnly(2030, 1, 1),
+            YearGroup = yearGroup,
+            FormGroup = form,
+            AdmittedOn = new DateOnly(2040, 9, 1),
+        };
+        await app.InsertAsync(student);
+        return student.Id;
+    }
+
+    private static Task<int> YearGroupAsync(LyceumApp app, int id) => app.QueryAsync(db => db.Students.Where(s => s.Id == id).Select(s => s.YearGroup).SingleAsync());
+}
