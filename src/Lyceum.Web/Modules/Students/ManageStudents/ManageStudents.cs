@@ -39,6 +39,9 @@ public sealed record NewGuardian(string? Title, string? FirstName, string? LastN
 public sealed record GuardianLinkRequest(
     Relationship? Relationship, bool? LivesWith, bool? MayCollect, bool? ReceivesMail, bool? HasParentalResponsibility, int? ContactPriority);
 
+/// <summary>A school a new student may be added to.</summary>
+public sealed record SchoolChoice(int Id, string Name);
+
 /// <summary>
 /// Adding, archiving, restoring and deleting students, and linking guardians to them. Adding needs students.create in
 /// the school (and guardians.create for guardians added with the student); archiving, restoring and links need
@@ -135,6 +138,17 @@ public sealed class ManageStudentsHandler(
         }
 
         return await reader.HandleAsync(caller, student.Id, cancellationToken);
+    }
+
+    /// <summary>The schools the caller may add students to (not archived), by name: the add form's choice.</summary>
+    public async Task<IReadOnlyList<SchoolChoice>> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await access.Reachable(db.Schools.AsNoTracking(), caller, Permissions.StudentsCreate)
+            .Where(s => s.ArchivedAt == null)
+            .OrderBy(s => s.Name)
+            .Select(s => new SchoolChoice(s.Id, s.Name))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>
