@@ -11,6 +11,9 @@
 #                          build's migrations and the demo teacher
 #   BENCH_RESULTS=<dir>    where results go (default bench/results, git-ignored)
 #   BENCH_QUIET_WAIT=180   seconds to wait for other processes to go quiet before measuring
+#   BENCH_STUDENTS=15000   students to seed, over BENCH_SCHOOLS=3 schools (a script may set other defaults)
+#   BENCH_PROVIDER=PostgreSql  or Sqlite: the database the app runs on. PostgreSQL: database lyceum_bench (15,000
+#                          students) or lyceum_bench_<N> for another N; SQLite: /var/tmp/lyceum-bench-<N>.db
 #
 # Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
 # running.
@@ -28,11 +31,14 @@ REF=${BENCH_REF:-}
 RESET=${BENCH_RESET:-0}
 RESULTS_DIR=${BENCH_RESULTS:-$BENCH_DIR/results}
 
-SCHOOLS=3
-STUDENTS=15000
+SCHOOLS=${BENCH_SCHOOLS:-3}
+STUDENTS=${BENCH_STUDENTS:-15000}
+PROVIDER=${BENCH_PROVIDER:-PostgreSql}
+[[ $PROVIDER == PostgreSql || $PROVIDER == Sqlite ]] || { echo "BENCH_PROVIDER must be PostgreSql or Sqlite" >&2; exit 2; }
 PAGE_SIZE=25
 PAGES=$(((STUDENTS + PAGE_SIZE - 1) / PAGE_SIZE))
-DB_NAME=lyceum_bench
+if [[ $STUDENTS == 15000 ]]; then DB_NAME=lyceum_bench; else DB_NAME=lyceum_bench_$STUDENTS; fi
+SQLITE_FILE=/var/tmp/lyceum-bench-$STUDENTS.db
 DB_USER=lyceum_bench
 DB_PASSWORD=lyceum_bench_password
 ADMIN_EMAIL=bench-admin@lyceum.local
@@ -76,6 +82,25 @@ as_postgres() {
 
 psql_admin() { as_postgres psql -p "$PGPORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# db_query SQL: one value (or lines of values) from the bench database, on either provider; fails when it cannot.
+db_query() {
+    if [[ $PROVIDER == Sqlite ]]; then sqlite3 -batch -noheader "$SQLITE_FILE" "$1"; else psql_admin -d "$DB_NAME" -tAc "$1"; fi
+}
+
+db_exists() {
+    if [[ $PROVIDER == Sqlite ]]; then [[ -f $SQLITE_FILE ]]; else [[ $(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") == 1 ]]; fi
+}
+
+# db_recreate: an empty bench database (the seed command migrates it).
+db_recreate() {
+    if [[ $PROVIDER == Sqlite ]]; then
+        rm -f "$SQLITE_FILE" "$SQLITE_FILE-wal" "$SQLITE_FILE-shm"
+    else
+        psql_admin -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
+        psql_admin -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+    fi
+}
+
 # bench_setup [PACKAGE…]: sections 1–5 below. Installs what is missing (the packages every benchmark needs, and those
 # given), starts PostgreSQL, builds the app (BENCH_REF or the working tree), makes sure the bench database holds the
 # seeded students, exports the configuration shared by the seed command and the app, starts the app on a free
@@ -83,7 +108,7 @@ psql_admin() { as_postgres psql -p "$PGPORT" -X -q -v ON_ERROR_STOP=1 "$@"; }
 bench_setup() {
     # --- 1. Tools and PostgreSQL -----------------------------------------------------------------------------------
     need=()
-    for p in postgresql wrk curl jq "$@"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+    for p in postgresql wrk curl jq sqlite3 "$@"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
     if [[ ${#need[@]} -gt 0 ]]; then
         [[ $EUID -eq 0 ]] || die "missing packages (${need[*]}): run as root or install them"
         log "installing ${need[*]}"
@@ -123,6 +148,7 @@ bench_setup() {
     [[ -f $DLL ]] || { tail -40 "$WORK/build.log" >&2; die "build output $DLL not found"; }
 
     # --- 3. The bench database: reuse it when it holds the students and its migrations are the build's, else reseed
+    if [[ $PROVIDER == Sqlite ]]; then DB_LABEL=$SQLITE_FILE; else DB_LABEL=$DB_NAME; fi
     psql_admin -d postgres -c "DO \$\$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
         CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
@@ -132,43 +158,46 @@ bench_setup() {
     END \$\$;"
 
     existing=0 foreign='' missing='' teacher=0
-    if [[ $(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") == 1 ]]; then
-        existing=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"' 2>/dev/null || echo 0)
-        psql_admin -d "$DB_NAME" -tAc 'SELECT "MigrationId" FROM "__EFMigrationsHistory"' 2>/dev/null | sort >"$WORK/migrations.db" || true
-        find "$SRC/src/Lyceum.Migrations.PostgreSql/Migrations" -name '[0-9]*_*.cs' ! -name '*.Designer.cs' -printf '%f\n' \
+    if db_exists; then
+        existing=$(db_query 'SELECT count(*) FROM "Students"' 2>/dev/null || echo 0)
+        db_query 'SELECT "MigrationId" FROM "__EFMigrationsHistory"' 2>/dev/null | sort >"$WORK/migrations.db" || true
+        find "$SRC/src/Lyceum.Migrations.$PROVIDER/Migrations" -name '[0-9]*_*.cs' ! -name '*.Designer.cs' -printf '%f\n' \
             | sed 's/\.cs$//' | sort >"$WORK/migrations.build"
         # Applied migrations the build does not have (regenerated or removed): the schema is not this build's.
         foreign=$(comm -23 "$WORK/migrations.db" "$WORK/migrations.build")
         # Migrations the build has and the database lacks: seeded by an older build, whose seeding may differ (the demo
         # accounts, role grants, audit rows); the app would migrate it, but the data would not be what this build seeds.
         missing=$(comm -13 "$WORK/migrations.db" "$WORK/migrations.build")
-        teacher=$(psql_admin -d "$DB_NAME" -tAc "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = upper('$TEACHER_EMAIL')" 2>/dev/null || echo 0)
+        teacher=$(db_query "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = upper('$TEACHER_EMAIL')" 2>/dev/null || echo 0)
     fi
     SEED=1
     if [[ -n $foreign ]]; then
-        log "database $DB_NAME has migrations this build does not know ($(paste -sd' ' <<<"$foreign")): recreating it"
+        log "database $DB_LABEL has migrations this build does not know ($(paste -sd' ' <<<"$foreign")): recreating it"
         existing=0
     elif [[ -n $missing ]]; then
-        log "database $DB_NAME lacks migrations of this build ($(paste -sd' ' <<<"$missing")), so an older build seeded it: recreating it"
+        log "database $DB_LABEL lacks migrations of this build ($(paste -sd' ' <<<"$missing")), so an older build seeded it: recreating it"
         existing=0
     elif [[ $existing == "$STUDENTS" && $teacher != 1 ]]; then
-        log "database $DB_NAME has no demo account $TEACHER_EMAIL: recreating it"
+        log "database $DB_LABEL has no demo account $TEACHER_EMAIL: recreating it"
         existing=0
     fi
     if [[ $RESET != 1 && $existing == "$STUDENTS" ]]; then
         SEED=0
-        log "database $DB_NAME already holds $STUDENTS students and $TEACHER_EMAIL: not reseeding (BENCH_RESET=1 forces it)"
+        log "database $DB_LABEL already holds $STUDENTS students and $TEACHER_EMAIL: not reseeding (BENCH_RESET=1 forces it)"
     else
-        log "recreating database $DB_NAME (it held ${existing:-0} students)"
-        psql_admin -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
-        psql_admin -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+        log "recreating database $DB_LABEL (it held ${existing:-0} students)"
+        db_recreate
     fi
 
     # --- 4. Configuration shared by seed and app (environment variables beat appsettings.json) ---------------------
     export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-    export Database__Provider=PostgreSql
-    export ConnectionStrings__Lyceum="Host=127.0.0.1;Port=$PGPORT;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD"
+    export Database__Provider=$PROVIDER
+    if [[ $PROVIDER == Sqlite ]]; then
+        export ConnectionStrings__Lyceum="Data Source=$SQLITE_FILE"
+    else
+        export ConnectionStrings__Lyceum="Host=127.0.0.1;Port=$PGPORT;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD"
+    fi
     export Lyceum__Admin__Email=$ADMIN_EMAIL Lyceum__Admin__Password=$ADMIN_PASSWORD
     export Lyceum__Demo__Enabled=false Lyceum__Demo__Password=$DEMO_PASSWORD
     export Lyceum__Jwt__SigningKey=lyceum-bench-signing-key-not-a-secret-0123456789
@@ -179,17 +208,17 @@ bench_setup() {
 
     if [[ $SEED == 1 ]]; then
         log "seeding $SCHOOLS schools, $STUDENTS students"
-        (cd "$WORK" && timeout 600 dotnet "$DLL" seed --schools "$SCHOOLS" --students "$STUDENTS") >"$WORK/seed.log" 2>&1 \
+        (cd "$WORK" && timeout 1800 dotnet "$DLL" seed --schools "$SCHOOLS" --students "$STUDENTS") >"$WORK/seed.log" 2>&1 \
             || { tail -40 "$WORK/seed.log" >&2; die "seeding failed"; }
         tail -1 "$WORK/seed.log" >&2
-        got=$(psql_admin -d "$DB_NAME" -tAc 'SELECT count(*) FROM "Students"')
+        got=$(db_query 'SELECT count(*) FROM "Students"')
         [[ $got == "$STUDENTS" ]] || die "seeded $got students, expected $STUDENTS"
-        teacher=$(psql_admin -d "$DB_NAME" -tAc "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = upper('$TEACHER_EMAIL')")
+        teacher=$(db_query "SELECT count(*) FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = upper('$TEACHER_EMAIL')")
         [[ $teacher == 1 ]] || die "seeding made no demo account $TEACHER_EMAIL"
     fi
     # A steady state like a live database's after autovacuum: statistics and visibility map fresh, and no autovacuum of
     # the just-seeded tables in the middle of a run.
-    psql_admin -d "$DB_NAME" -c 'VACUUM (ANALYZE)'
+    if [[ $PROVIDER == Sqlite ]]; then db_query 'ANALYZE;' >/dev/null; else psql_admin -d "$DB_NAME" -c 'VACUUM (ANALYZE)'; fi
 
     # --- 5. Start the app on a free loopback port and wait for readiness -------------------------------------------
     PORT=

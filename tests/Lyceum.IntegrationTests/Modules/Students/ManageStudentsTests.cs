@@ -242,6 +242,26 @@ public sealed class ManageStudentsTests(AppFixture fixture)
         Assert.True(await app.QueryAsync(db => db.StudentGuardians.AnyAsync(l => l.StudentId == child.StudentId && l.GuardianId == child.GuardianId)));
     }
 
+    [Theory, AllProviders]
+    public async Task The_search_follows_a_rename_and_a_delete(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var student = await NewStudentAsync(app, "Oswaldine", "Brackenfold", school: await DemoSchoolAsync(app));
+        async Task<int> FoundAsync(string q) =>
+            (await (await admin.GetAsync($"/api/v1/students?q={Uri.EscapeDataString(q)}")).JsonAsync())["totalCount"]!.GetValue<int>();
+        Assert.Equal(1, await FoundAsync("brackenf"));
+
+        var etag = (await admin.GetAsync($"/api/v1/students/{student.Id}")).Headers.ETag!.Tag;
+        var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student.Id}") { Content = JsonContent.Create(ValidEdit("Oswaldine", "Thistlewick")) };
+        edit.Headers.TryAddWithoutValidation("If-Match", etag);
+        await (await admin.SendAsync(edit)).JsonAsync();
+        Assert.Equal((0, 1), (await FoundAsync("brackenf"), await FoundAsync("thistlew oswal")));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/students/{student.Id}")).StatusCode);
+        Assert.Equal(0, await FoundAsync("thistlew"));
+    }
+
     internal static JsonObject NewStudentBody(int school, JsonArray? guardians = null) => new()
     {
         ["schoolId"] = school,

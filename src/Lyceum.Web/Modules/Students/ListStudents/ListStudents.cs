@@ -71,10 +71,23 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
         {
             // Both sides folded in .NET (see ISearchable): the same matches on SQLite and PostgreSQL. The search
             // capability brings ranking and typo tolerance. Each word must match: "Adams, Ben" finds Ben Adams.
+            // Indexed on both databases: PostgreSQL answers this LIKE from a trigram index (pg_trgm); SQLite from an
+            // FTS5 trigram table over the same column (migration StudentSearchIndex), asked with MATCH because its
+            // index serves a phrase of three characters or more. Shorter words scan, as they would match most rows.
+            var sqlite = db.Database.IsSqlite();
             foreach (var term in SearchFolding.Terms(q))
             {
-                var pattern = $"%{Like.Escape(term)}%";
-                students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, Like.EscapeCharacter));
+                if (sqlite && term.Length >= 3)
+                {
+                    var phrase = "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                    var matching = db.Database.SqlQuery<int>($"SELECT rowid AS \"Value\" FROM \"StudentSearch\" WHERE \"StudentSearch\" MATCH {phrase}");
+                    students = students.Where(s => matching.Contains(s.Id));
+                }
+                else
+                {
+                    var pattern = $"%{Like.Escape(term)}%";
+                    students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, Like.EscapeCharacter));
+                }
             }
         }
 
