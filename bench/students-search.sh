@@ -28,11 +28,12 @@ terms=()
 while IFS= read -r t; do terms+=("$t"); done < <(db_query "SELECT DISTINCT lower(substr(\"LastName\", 1, 4)) FROM \"Students\" WHERE length(\"LastName\") >= 4 ORDER BY 1 LIMIT 30")
 while IFS= read -r t; do terms+=("$t"); done < <(db_query "SELECT DISTINCT lower(\"FirstName\") FROM \"Students\" ORDER BY 1 LIMIT 10")
 while IFS= read -r t; do terms+=("$t"); done < <(db_query "SELECT \"StudentNumber\" FROM \"Students\" ORDER BY \"Id\" DESC LIMIT 5")
-while IFS= read -r t; do terms+=("$t"); done < <(db_query "SELECT lower(substr(\"FirstName\", 1, 3)) || '%20' || lower(substr(\"LastName\", 1, 3)) FROM \"Students\" WHERE \"Id\" % 9973 = 1 LIMIT 5")
-[[ ${#terms[@]} -ge 20 ]] || die "only ${#terms[@]} search texts from the data"
-for t in "${terms[@]}"; do
-    [[ $t =~ ^[a-z0-9%]+$ ]] || die "search text '$t' needs escaping: pick plainer ones"
-done
+while IFS= read -r t; do terms+=("$t"); done < <(db_query "SELECT lower(substr(\"FirstName\", 1, 3)) || '%20' || lower(substr(\"LastName\", 1, 3)) FROM \"Students\" WHERE \"Id\" % 4999 = 1 LIMIT 8")
+# Plain ones only (O'Brien's "o'br" would need escaping in the URL; it is searched like any other in the tests).
+plain=()
+for t in "${terms[@]}"; do [[ $t =~ ^[a-z0-9]+(%20[a-z0-9]+)?$ ]] && plain+=("$t"); done
+terms=("${plain[@]}")
+[[ ${#terms[@]} -ge 20 ]] || die "only ${#terms[@]} plain search texts from the data"
 BENCH_TERMS=$(IFS=,; echo "${terms[*]}")
 export LYCEUM_TOKEN=$TOKEN BENCH_TERMS BENCH_PAGE_SIZE=$PAGE_SIZE
 

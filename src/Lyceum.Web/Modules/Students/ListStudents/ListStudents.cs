@@ -75,19 +75,26 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
             // FTS5 trigram table over the same column (migration StudentSearchIndex), asked with MATCH because its
             // index serves a phrase of three characters or more. Shorter words scan, as they would match most rows.
             var sqlite = db.Database.IsSqlite();
+            var phrases = new List<string>();
             foreach (var term in SearchFolding.Terms(q))
             {
                 if (sqlite && term.Length >= 3)
                 {
-                    var phrase = "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-                    var matching = db.Database.SqlQuery<int>($"SELECT rowid AS \"Value\" FROM \"StudentSearch\" WHERE \"StudentSearch\" MATCH {phrase}");
-                    students = students.Where(s => matching.Contains(s.Id));
+                    phrases.Add("\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
                 }
                 else
                 {
                     var pattern = $"%{Like.Escape(term)}%";
                     students = students.Where(s => EF.Functions.Like(s.SearchText, pattern, Like.EscapeCharacter));
                 }
+            }
+
+            if (phrases.Count > 0)
+            {
+                // One MATCH for all the words ("eve" "smi": both, anywhere): one index lookup, however many words.
+                var match = string.Join(' ', phrases);
+                var matching = db.Database.SqlQuery<int>($"SELECT rowid AS \"Value\" FROM \"StudentSearch\" WHERE \"StudentSearch\" MATCH {match}");
+                students = students.Where(s => matching.Contains(s.Id));
             }
         }
 
