@@ -31,6 +31,7 @@ public static class UiModule
         builder.Services.AddScoped<SignInHandler>();
         builder.Services.AddScoped<Lyceum.Modules.Identity.SetPassword.SetPasswordHandler>();
         builder.Services.AddScoped<GetDashboardHandler>();
+        builder.Services.AddScoped<Lyceum.Platform.Records.RecordOptions>();
         return builder;
     }
 

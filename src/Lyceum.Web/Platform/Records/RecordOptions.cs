@@ -1,0 +1,38 @@
+using Lyceum.Modules.Academics;
+using Lyceum.Modules.Schools;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Api;
+using Lyceum.Platform.Data;
+
+namespace Lyceum.Platform.Records;
+
+/// <summary>
+/// The choices a record form or filter offers (schools, years, departments), read through the kinds' own handlers, so
+/// a list only offers what the caller's grants reach. The first page of at most <see cref="ListQuery.MaxPageSize"/>.
+/// </summary>
+public sealed class RecordOptions(IServiceProvider services)
+{
+    public sealed record Option(int Id, string Name);
+
+    public Task<IReadOnlyList<Option>> SchoolsAsync(Caller caller) =>
+        ListAsync<School, SchoolRequest, SchoolView>(caller, s => new(s.Id, s.Name), null);
+
+    public Task<IReadOnlyList<Option>> AcademicYearsAsync(Caller caller) =>
+        ListAsync<AcademicYear, AcademicYearRequest, AcademicYearView>(caller, y => new(y.Id, y.Name), null);
+
+    public Task<IReadOnlyList<Option>> DepartmentsAsync(Caller caller, int schoolId) =>
+        ListAsync<Department, DepartmentRequest, DepartmentView>(caller, d => new(d.Id, d.Name), new Dictionary<string, int> { ["schoolId"] = schoolId });
+
+    public async Task<IReadOnlyList<Option>> ListAsync<TEntity, TRequest, TView>(
+        Caller caller, Func<TView, Option> option, IReadOnlyDictionary<string, int>? filters)
+        where TEntity : Entity, IArchivable
+        where TRequest : class
+        where TView : class, IRecordView
+    {
+        var handler = services.GetRequiredService<RecordHandler<TEntity, TRequest, TView>>();
+        var result = await handler.ListAsync(
+            caller, new ListQuery("1", ListQuery.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null),
+            filters ?? new Dictionary<string, int>(), includeArchived: false, CancellationToken.None);
+        return result.IsSuccess ? [.. result.Value!.Items.Select(option)] : [];
+    }
+}
