@@ -88,13 +88,13 @@ public sealed class StaffKind : SchoolOwnedKind<StaffMember, StaffRequest, Staff
             errors.Add("staffNumber", "Your staff number is set by the school office.");
         }
 
-        if (r.DepartmentId is { } department && department != existing?.DepartmentId)
+        if (self && r.DepartmentId != existing!.DepartmentId)
         {
-            if (self)
-            {
-                errors.Add("departmentId", "Your department is set by the school office.");
-            }
-            else if (schoolId is { } school && !await context.Access.Reachable(context.Db.Departments.AsNoTracking(), context.Caller, context.Permission)
+            errors.Add("departmentId", "Your department is set by the school office.");
+        }
+        else if (r.DepartmentId is { } department && department != existing?.DepartmentId)
+        {
+            if (schoolId is { } school && !await context.Access.Reachable(context.Db.Departments.AsNoTracking(), context.Caller, context.Permission)
                          .AnyAsync(d => d.Id == department && d.SchoolId == school && d.ArchivedAt == null, cancellationToken))
             {
                 errors.Add("departmentId", $"There is no department {department} in this school (or it is archived).");

@@ -28,6 +28,8 @@ public static class AccessModule
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
                 o.User.RequireUniqueEmail = true;
+                // The user name is the e-mail address, which may hold any character an address may ("o'brien", "zoë").
+                o.User.AllowedUserNameCharacters = string.Empty;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
                 o.Lockout.AllowedForNewUsers = true;
@@ -69,6 +71,8 @@ public static class AccessModule
                 // request anyway (CallerScope), so this costs no extra query.
                 o.Events.OnValidatePrincipal = async context =>
                 {
+                    // Identity's own check first: a changed security stamp (a new password) ends older sessions.
+                    await SecurityStampValidator.ValidatePrincipalAsync(context);
                     if (context.Principal is { } principal
                         && (await context.HttpContext.RequestServices.GetRequiredService<CallerScope>().CallerAsync(principal)).UserId is null)
                     {

@@ -154,6 +154,29 @@ public sealed class AccountsTests(AppFixture fixture)
         await app.TokenAsync(email, NewPassword);
     }
 
+    [Theory, AllProviders]
+    public async Task An_address_with_an_apostrophe_or_an_accent_gets_an_account_and_a_new_password_ends_old_tokens(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var office = await app.DemoClientAsync(RoleNames.Moderator);
+        var guardian = await NewGuardianAsync(app, await DemoSchoolAsync(app), "Mary", "O'Brien");
+        var email = $"mary.o'brien.zoë.{Guid.NewGuid():N}"[..40] + "@example.org";
+
+        var invitation = await (await office.PostAsJsonAsync("/api/v1/users/invitations", new { personType = "guardian", personId = guardian.Id, email })).JsonAsync(HttpStatusCode.Created);
+        using var browser = SignInPageTests.Browser(app);
+        await SetPasswordAsync(browser, new Uri(invitation["setPasswordUrl"]!.GetValue<string>()), NewPassword, NewPassword);
+        using var anonymous = app.CreateClient();
+        var tokens = await (await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { email, password = NewPassword })).JsonAsync();
+
+        // The office sends a new link (a lost password, a worry about the account); setting it ends the old refresh tokens.
+        var userId = Guid.Parse(invitation["userId"]!.GetValue<string>());
+        var link = await (await office.PostAsync($"/api/v1/users/{userId}/password-link", null)).JsonAsync();
+        await SetPasswordAsync(browser, new Uri(link["setPasswordUrl"]!.GetValue<string>()), "a different garden of lemons", "a different garden of lemons");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens["refreshToken"]!.GetValue<string>() })).StatusCode);
+        await app.TokenAsync(email, "a different garden of lemons");
+    }
+
     /// <summary>Opens the link's page and posts the form on it, as a browser does (the page itself when it has no form).</summary>
     private static async Task<HttpResponseMessage> SetPasswordAsync(HttpClient browser, Uri link, string password, string confirm)
     {

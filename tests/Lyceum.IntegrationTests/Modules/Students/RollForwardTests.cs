@@ -22,6 +22,8 @@ public sealed class RollForwardTests(AppFixture fixture)
         var seven = await StudentAsync(app, school, thisYear, 7, "7B");
         var eight = await StudentAsync(app, school, thisYear, 8, "8A");
         var leaver = await StudentAsync(app, school, thisYear, 13, "13C");
+        var section = await app.QueryAsync(db => db.Sections.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+        await app.InsertAsync(new Lyceum.Modules.Academics.Enrollment { StudentId = leaver, SectionId = section, EnrolledOn = new DateOnly(2020, 9, 1) });
         var unknownYear = await StudentAsync(app, school, null, 9, "Red");
         using var office = await app.DemoClientAsync(RoleNames.Moderator);
         var body = new { schoolId = school, academicYearId = nextYear, leavingYearGroup = 13 };
@@ -43,6 +45,8 @@ public sealed class RollForwardTests(AppFixture fixture)
         Assert.Equal((9, "9A"), stored.Where(s => s.Id == eight).Select(s => (s.YearGroup, s.FormGroup)).Single());
         Assert.Equal((10, "Red"), stored.Where(s => s.Id == unknownYear).Select(s => (s.YearGroup, s.FormGroup)).Single());
         Assert.Equal((13, true), stored.Where(s => s.Id == leaver).Select(s => (s.YearGroup, s.Archived)).Single());
+        // A leaver leaves their classes too.
+        Assert.NotNull(await app.QueryAsync(db => db.Enrollments.Where(e => e.StudentId == leaver).Select(e => e.WithdrawnOn).SingleAsync()));
 
         // Again (a retry, a second click): nobody moves.
         var again = await (await office.PostAsJsonAsync("/api/v1/students/roll-forward", body)).JsonAsync();

@@ -32,6 +32,9 @@ public sealed record PasswordLinkResponse(Guid UserId, string Email, string SetP
 
 public sealed record AccountResponse(Guid UserId, string Email, string DisplayName, DateTime? DeactivatedAt, IReadOnlyList<RoleRef> Roles);
 
+/// <summary>A person's account as the person's page shows it: none yet, or its e-mail and state.</summary>
+public sealed record PersonAccount(Guid? UserId, string? Email, DateTime? DeactivatedAt, bool HasPassword);
+
 /// <summary>
 /// Accounts for the people on record: inviting one (an account linked to the person, a role, a set-password link),
 /// a new set-password link, and deactivating or reactivating an account. Who may do what:
@@ -58,6 +61,11 @@ public sealed class AccountsHandler(
 
     public async Task<Result<InvitationResponse>> InviteAsync(Caller caller, InviteRequest request, Uri site, CancellationToken cancellationToken)
     {
+        if (!caller.CanEverywhere(Permissions.UsersCreate))
+        {
+            return new Error.Forbidden("Giving accounts needs users.create.");
+        }
+
         var errors = new FieldErrors();
         if (request.PersonType is not { } type)
         {
@@ -123,7 +131,17 @@ public sealed class AccountsHandler(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,
         };
-        var created = await users.CreateAsync(user);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user);
+        }
+        catch (DbUpdateException ex) when (Platform.Records.UniqueViolation.Is(ex))
+        {
+            // Another invitation with this address committed a moment ago.
+            return Error.Field("email", "An account with this e-mail address exists already.");
+        }
+
         if (!created.Succeeded)
         {
             return Error.Field("email", string.Join(" ", created.Errors.Select(e => e.Description)));
@@ -132,7 +150,7 @@ public sealed class AccountsHandler(
         db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = role.Id });
         if (!await LinkAsync(type, person.Id, user.Id, cancellationToken))
         {
-            return new Error.Conflict($"This {Noun(type)} was given an account by someone else a moment ago.");
+            return new Error.Conflict($"This {Noun(type)} was given an account, or removed, by someone else a moment ago.");
         }
 
         try
@@ -152,6 +170,11 @@ public sealed class AccountsHandler(
     /// <summary>A new set-password link; every older one stops working.</summary>
     public async Task<Result<PasswordLinkResponse>> PasswordLinkAsync(Caller caller, Guid userId, Uri site, CancellationToken cancellationToken)
     {
+        if (!caller.CanEverywhere(Permissions.UsersEdit))
+        {
+            return new Error.Forbidden("New set-password links need users.edit.");
+        }
+
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
         {
@@ -179,6 +202,11 @@ public sealed class AccountsHandler(
     /// </summary>
     public async Task<Result<AccountResponse>> SetActiveAsync(Caller caller, Guid userId, bool active, CancellationToken cancellationToken)
     {
+        if (!caller.CanEverywhere(Permissions.UsersDelete))
+        {
+            return new Error.Forbidden("Deactivating and reactivating accounts needs users.delete.");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RoleRules.LockAsync(db, cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
@@ -230,6 +258,26 @@ public sealed class AccountsHandler(
         return (await ReadAsync(userId, cancellationToken))!;
     }
 
+    /// <summary>The account of a person the caller can see (the kind's view permission), or null when they cannot.</summary>
+    public async Task<PersonAccount?> ForPersonAsync(Caller caller, PersonType type, int personId, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(caller, type, personId, cancellationToken, includeArchived: true);
+        if (person is null)
+        {
+            return null;
+        }
+
+        if (person.UserId is not { } userId)
+        {
+            return new PersonAccount(null, null, null, false);
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Email, u.DeactivatedAt, HasPassword = u.PasswordHash != null })
+            .FirstOrDefaultAsync(cancellationToken);
+        return user is null ? new PersonAccount(null, null, null, false) : new PersonAccount(userId, user.Email, user.DeactivatedAt, user.HasPassword);
+    }
+
     public async Task<Result<AccountResponse>> GetAsync(Guid userId, CancellationToken cancellationToken) =>
         await ReadAsync(userId, cancellationToken) is { } account ? account : new Error.NotFound($"There is no account {userId}.");
 
@@ -269,18 +317,18 @@ public sealed class AccountsHandler(
     private sealed record Person(int Id, string DisplayName, string? Email, Guid? UserId);
 
     /// <summary>The person if the caller may see them (the kind's view permission) and the record is not archived.</summary>
-    private Task<Person?> FindPersonAsync(Caller caller, PersonType type, int id, CancellationToken cancellationToken) => type switch
+    private Task<Person?> FindPersonAsync(Caller caller, PersonType type, int id, CancellationToken cancellationToken, bool includeArchived = false) => type switch
     {
         PersonType.Staff => access.Reachable(db.Staff.AsNoTracking(), caller, Permissions.StaffView)
-            .Where(p => p.Id == id && p.ArchivedAt == null)
+            .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
             .Select(p => new Person(p.Id, ((p.Title ?? "") + " " + p.FirstName + " " + p.LastName).Trim(), p.Email, p.UserId))
             .FirstOrDefaultAsync(cancellationToken),
         PersonType.Guardian => access.Reachable(db.Guardians.AsNoTracking(), caller, Permissions.GuardiansView)
-            .Where(p => p.Id == id && p.ArchivedAt == null)
+            .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
             .Select(p => new Person(p.Id, ((p.Title ?? "") + " " + p.FirstName + " " + p.LastName).Trim(), p.Email, p.UserId))
             .FirstOrDefaultAsync(cancellationToken),
         _ => access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
-            .Where(p => p.Id == id && p.ArchivedAt == null)
+            .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
             .Select(p => new Person(p.Id, (p.PreferredName ?? p.FirstName) + " " + p.LastName, p.Email, p.UserId))
             .FirstOrDefaultAsync(cancellationToken),
     };
@@ -299,8 +347,8 @@ public sealed class AccountsHandler(
     private async Task<bool> LinkAsync<T>(int id, Guid userId, CancellationToken cancellationToken)
         where T : Entity, IPerson
     {
-        var person = await db.Set<T>().FirstAsync(p => p.Id == id, cancellationToken);
-        if (person.UserId is not null)
+        var person = await db.Set<T>().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (person is null || person.UserId is not null)
         {
             return false;
         }

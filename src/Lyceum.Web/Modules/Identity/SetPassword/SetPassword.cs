@@ -1,5 +1,7 @@
+using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Modules.Identity.SetPassword;
 
@@ -15,7 +17,7 @@ public sealed class SetPasswordForm
 /// Identity's password-reset token: bound to the account's security stamp, so it works once and stops working when a
 /// newer link is made. Every failure of the link itself gets one answer, so a link reveals nothing about the account.
 /// </summary>
-public sealed class SetPasswordHandler(UserManager<LyceumUser> users)
+public sealed class SetPasswordHandler(UserManager<LyceumUser> users, IDbContextFactory<LyceumDbContext> contexts, TimeProvider clock)
 {
     public const string InvalidLink = "This link is not valid any more. Ask the school office for a new one.";
 
@@ -66,6 +68,12 @@ public sealed class SetPasswordHandler(UserManager<LyceumUser> users)
         user.EmailConfirmed = true;
         await users.UpdateAsync(user);
         await users.ResetAccessFailedCountAsync(user);
+        // A new password ends every session of the old one: the stamp changed (cookies fail their next check) and the
+        // refresh tokens go (an app signed in elsewhere must sign in again).
+        await using var db = await contexts.CreateDbContextAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.RefreshTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAt, now));
         return null;
     }
 }

@@ -90,7 +90,7 @@ public sealed class ListStudentsHandler(IDbContextFactory<LyceumDbContext> conte
             var phrases = new List<string>();
             foreach (var term in SearchFolding.Terms(q))
             {
-                if (sqlite && term.Length >= 3)
+                if (sqlite && term.EnumerateRunes().Count() >= 3)
                 {
                     phrases.Add("\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
                 }

@@ -273,7 +273,8 @@ public sealed class ManageStudentsHandler(
     public async Task<Result<bool>> DeleteAsync(Caller caller, int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var student = await Editable(db, caller, Permissions.StudentsDelete).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        // With the guardian links: they go with the student, and each goes into the trail.
+        var student = await Editable(db, caller, Permissions.StudentsDelete).Include(s => s.Guardians).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (student is null)
         {
             return NotFound(id);
@@ -330,7 +331,8 @@ public sealed class ManageStudentsHandler(
         var link = student.Guardians.FirstOrDefault(l => l.GuardianId == guardianId);
         if (link is null)
         {
-            if (!await access.Reachable(db.Guardians.AsNoTracking(), caller, Permissions.GuardiansView)
+            // A link gives the guardian's account the child's records: it takes guardians.edit over that guardian.
+            if (!await access.Reachable(db.Guardians.AsNoTracking(), caller, Permissions.GuardiansEdit, Permissions.GuardiansView)
                     .AnyAsync(g => g.Id == guardianId && g.SchoolId == student.SchoolId && g.ArchivedAt == null, cancellationToken))
             {
                 return new Error.NotFound($"There is no guardian {guardianId} in this student's school (or it is archived).");
@@ -371,6 +373,12 @@ public sealed class ManageStudentsHandler(
 
         if (student.Guardians.FirstOrDefault(l => l.GuardianId == guardianId) is { } link)
         {
+            if (!await access.Reachable(db.Guardians.AsNoTracking(), caller, Permissions.GuardiansEdit, Permissions.GuardiansView)
+                    .AnyAsync(g => g.Id == guardianId, cancellationToken))
+            {
+                return new Error.NotFound($"There is no guardian {guardianId} whose links you can change.");
+            }
+
             if (student.ArchivedAt is not null)
             {
                 return new Error.Conflict("This student is archived. Restore the record before changing their guardians.");

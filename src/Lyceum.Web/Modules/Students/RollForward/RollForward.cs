@@ -87,7 +87,9 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
         // Earlier than the target year: no year on record yet, or a year that starts before it.
         var students = await current
             .Where(x => x.AcademicYearId == null || db.AcademicYears.Any(y => y.Id == x.AcademicYearId && y.StartDate < target!.StartDate))
+            .Include(x => x.Enrollments.Where(e => e.WithdrawnOn == null))
             .ToListAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         var moves = new Dictionary<(int From, int? To), int>();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -109,8 +111,13 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
             }
             else
             {
-                // A leaver keeps the year they left in, and is archived as any leaver is.
+                // A leaver keeps the year they left in, and is archived as any leaver is: their open enrolments end
+                // (one not begun yet ends as it begins), so they leave class lists and their accounts lose the classes.
                 student.ArchivedAt = now;
+                foreach (var enrolment in student.Enrollments)
+                {
+                    enrolment.WithdrawnOn = enrolment.EnrolledOn > today ? enrolment.EnrolledOn : today;
+                }
             }
         }
 
