@@ -143,7 +143,7 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
-                || entry.Entity is AuditEntry or IUnaudited)
+                || entry.Entity is AuditEntry or IUnaudited or Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)
             {
                 continue;
             }

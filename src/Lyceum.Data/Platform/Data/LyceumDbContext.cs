@@ -4,6 +4,7 @@ using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Audit;
 using Lyceum.Platform.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,8 +15,14 @@ namespace Lyceum.Platform.Data;
 /// scan; the same model runs on SQLite and PostgreSQL, each with its own migrations assembly.
 /// </summary>
 public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
-    : IdentityDbContext<LyceumUser, LyceumRole, Guid>(options)
+    : IdentityDbContext<LyceumUser, LyceumRole, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// ASP.NET Core's data-protection keys (cookies, anti-forgery tokens, set-password links), kept in the database so
+    /// that a restart or another app node reads what this one wrote. Not in the audit trail: they are key material.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<School> Schools => Set<School>();
 
     public DbSet<Branch> Branches => Set<Branch>();
@@ -71,6 +78,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
         });
         builder.Entity<LyceumUser>().Property(x => x.DisplayName).HasMaxLength(200);
         builder.Entity<LyceumRole>().Property(x => x.Description).HasMaxLength(500);
+        // A key's XML is over 1,000 characters and its format is the framework's: no length cap on it.
+        builder.Entity<DataProtectionKey>().Property(x => x.Xml).Metadata.SetMaxLength(null);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

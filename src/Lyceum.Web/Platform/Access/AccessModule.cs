@@ -3,6 +3,7 @@ using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 
@@ -42,6 +43,9 @@ public static class AccessModule
         // A set-password link (an invitation, or a new link from the office) lasts a week; setting the password, or a
         // newer link, ends it (the token is bound to the security stamp, which both change).
         builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
+        // The keys behind cookies, anti-forgery tokens and those links live in the database: every node of an install
+        // reads the same keys, and a restart signs nobody out and breaks no link.
+        builder.Services.AddDataProtection().SetApplicationName("Lyceum").PersistKeysToDbContext<LyceumDbContext>();
 
         // The API authenticates with bearer tokens only (no cookie, so no cross-site request can act for a user);
         // the pages with Identity's cookie on the same store. One policy scheme picks by path.

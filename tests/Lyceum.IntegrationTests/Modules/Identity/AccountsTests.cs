@@ -177,6 +177,25 @@ public sealed class AccountsTests(AppFixture fixture)
         await app.TokenAsync(email, "a different garden of lemons");
     }
 
+    [Theory, AllProviders]
+    public async Task A_link_made_on_one_node_works_on_another_because_the_keys_are_in_the_database(DatabaseProvider provider)
+    {
+        await using var first = await (await LyceumApp.CreateAsync(provider, Platform.StartupTests.NoDemo)).StartAsync();
+        var (email, _) = await first.CreateUserAsync(RoleNames.Teacher);
+        using var admin = await first.AdminClientAsync();
+        var link = new Uri((await (await admin.PostAsync($"/api/v1/users/{await first.UserIdAsync(email)}/password-link", null)).JsonAsync())["setPasswordUrl"]!.GetValue<string>());
+
+        await using var second = await (await LyceumApp.CreateAsync(provider, Platform.StartupTests.NoDemo, database: first.Database)).StartAsync();
+        using var browser = SignInPageTests.Browser(second);
+        var done = await SetPasswordAsync(browser, link, NewPassword, NewPassword);
+
+        Assert.Contains("Your password is set.", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await second.TokenAsync(email, NewPassword);
+        Assert.True(await first.QueryAsync(db => db.DataProtectionKeys.AnyAsync()));
+        // Key material stays out of the audit trail.
+        Assert.False(await first.QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Entity == "DataProtectionKey")));
+    }
+
     /// <summary>Opens the link's page and posts the form on it, as a browser does (the page itself when it has no form).</summary>
     private static async Task<HttpResponseMessage> SetPasswordAsync(HttpClient browser, Uri link, string password, string confirm)
     {
