@@ -46,6 +46,22 @@ public sealed class DemoDataTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task The_demo_school_has_its_sites_a_year_of_terms_and_students_placed_in_it(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var school = await app.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+
+        var branches = await app.QueryAsync(db => db.Branches.Where(b => b.SchoolId == school).Select(b => b.Name).ToListAsync());
+        var terms = await app.QueryAsync(db => db.Terms.CountAsync(t => t.AcademicYear!.SchoolId == school));
+        var unplaced = await app.QueryAsync(db => db.Students.CountAsync(s => s.SchoolId == school && s.Email != null && s.Email.Contains("@students.") && s.AcademicYearId == null));
+
+        Assert.Contains("Main site", branches);
+        Assert.True(branches.Count >= 2);
+        Assert.True(terms >= 3, $"{terms} terms");
+        Assert.Equal(0, unplaced);
+    }
+
+    [Theory, AllProviders]
     public async Task The_same_seed_gives_the_same_school(DatabaseProvider provider)
     {
         var settings = new Dictionary<string, string?> { ["Lyceum:Demo:Students"] = "30", ["Lyceum:Demo:Seed"] = "42" };

@@ -112,6 +112,11 @@ public sealed class RecordsDemo : IDemoContributor
         db.Schools.Add(school);
         db.AcademicYears.Add(year);
         await db.SaveChangesAsync(cancellationToken);
+        // The main site and a second one, as many schools have.
+        db.Branches.AddRange(
+            new Branch { SchoolId = school.Id, Name = "Main site", Address = school.Address, Phone = school.Phone },
+            // Without the faker: the rest of the demo draws the same values as before branches existed.
+            new Branch { SchoolId = school.Id, Name = "Sixth-form centre", Address = $"2 {DemoNames.Streets[school.Id % DemoNames.Streets.Length]}", Phone = school.Phone });
         foreach (var p in periods)
         {
             p.SchoolId = school.Id;
