@@ -82,6 +82,29 @@ public sealed class RollForwardTests(AppFixture fixture)
         Assert.NotEqual(otherSchool, school);
     }
 
+    [Theory, AllProviders]
+    public async Task A_student_added_for_next_year_is_not_moved_up_into_it(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var (school, thisYear, nextYear) = await SchoolWithTwoYearsAsync(admin);
+        var (_, _, otherYear) = await SchoolWithTwoYearsAsync(admin);
+        var body = ManageStudentsTests.NewStudentBody(school);
+        body["yearGroup"] = 7;
+        body["formGroup"] = "7A";
+
+        body["academicYearId"] = otherYear;
+        await (await admin.PostAsJsonAsync("/api/v1/students", body)).ProblemAsync(HttpStatusCode.BadRequest, "academicYearId");
+        body["academicYearId"] = nextYear;
+        var intake = (await (await admin.PostAsJsonAsync("/api/v1/students", body)).JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<int>();
+        var current = await StudentAsync(app, school, thisYear, 7, "7B");
+
+        var done = await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = nextYear })).JsonAsync();
+
+        Assert.Equal((1, 1), (done["moved"]!.GetValue<int>(), done["alreadyInYear"]!.GetValue<int>()));
+        Assert.Equal((7, 8), (await YearGroupAsync(app, intake), await YearGroupAsync(app, current)));
+    }
+
     /// <summary>A new school with this academic year and the next (2040/41 and 2041/42).</summary>
     private static async Task<(int School, int ThisYear, int NextYear)> SchoolWithTwoYearsAsync(HttpClient admin)
     {

@@ -12,7 +12,8 @@ namespace Lyceum.Modules.Students.ManageStudents;
 /// <summary>
 /// A new student, optionally with their guardians in the same request: each entry links a guardian already on record
 /// (<c>guardianId</c>) or adds one (<c>guardian</c>). <c>studentNumber</c> may be left out: the school's next number
-/// is given. <c>admittedOn</c> defaults to today.
+/// is given. <c>admittedOn</c> defaults to today. <c>academicYearId</c> is the year the year group is for (an intake
+/// entered in June for September names next year); by default the year under way on <c>admittedOn</c>, else the next.
 /// </summary>
 public sealed record AddStudentRequest(
     int? SchoolId,
@@ -28,7 +29,8 @@ public sealed record AddStudentRequest(
     string? Phone,
     string? Address,
     DateOnly? AdmittedOn,
-    IReadOnlyList<AddStudentGuardian>? Guardians);
+    IReadOnlyList<AddStudentGuardian>? Guardians,
+    int? AcademicYearId = null);
 
 /// <summary>One guardian of a new student: an existing one (<see cref="GuardianId"/>) or a new one (<see cref="Guardian"/>).</summary>
 public sealed record AddStudentGuardian(int? GuardianId, NewGuardian? Guardian, GuardianLinkRequest? Link);
@@ -94,6 +96,12 @@ public sealed class ManageStudentsHandler(
             }
         }
 
+        if (r.AcademicYearId is { } yearId && school is { } inSchool
+            && !await db.AcademicYears.AnyAsync(y => y.Id == yearId && y.SchoolId == inSchool && y.ArchivedAt == null, cancellationToken))
+        {
+            errors.Add("academicYearId", $"There is no academic year {yearId} at this school (or it is archived).");
+        }
+
         var links = await GuardianLinksAsync(db, caller, r.Guardians ?? [], school, errors, cancellationToken);
         if (errors.Any)
         {
@@ -103,7 +111,7 @@ public sealed class ManageStudentsHandler(
         // The year the new student's year group is for: the one under way when they start, or the next one (admitted
         // in the summer for September). A roll-forward into that year then leaves them where they are.
         var admittedOn = r.AdmittedOn ?? today;
-        var academicYear = await db.AcademicYears.AsNoTracking()
+        var academicYear = r.AcademicYearId ?? await db.AcademicYears.AsNoTracking()
             .Where(y => y.SchoolId == school && y.ArchivedAt == null && y.EndDate >= admittedOn)
             .OrderBy(y => y.StartDate)
             .Select(y => (int?)y.Id)
