@@ -26,7 +26,7 @@ builder.AddLyceumUi();
 // Startup steps run in this order: migrate, administrator, demo school, then whatever modules add.
 builder.Services
     .AddLyceumStartup()
-    .AddStartupTask<MigrateDatabase>()
+    .AddStartupTask<MigrateDatabase>().AddStartupTask<FillSearchText>()
     .AddIdentityModule()
     .AddLyceumDemo()
     .AddLyceumAudit()

@@ -563,6 +563,11 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Property<int>("SchoolId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("StaffNumber")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -632,6 +637,11 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("SchoolId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Title")
                         .HasMaxLength(20)

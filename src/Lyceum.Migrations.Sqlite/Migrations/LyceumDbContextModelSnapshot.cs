@@ -534,6 +534,11 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Property<int>("SchoolId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StaffNumber")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -601,6 +606,11 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
                     b.Property<int>("SchoolId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
                         .HasMaxLength(20)

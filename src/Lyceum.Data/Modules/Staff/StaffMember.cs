@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Staff;
 
 /// <summary>A member of staff: teacher, tutor, office or leadership. An account may link to it later.</summary>
-public sealed class StaffMember : Entity, IArchivable, ISchoolOwned, IPerson
+public sealed class StaffMember : Entity, IArchivable, ISchoolOwned, IPerson, ISearchable
 {
     public int SchoolId { get; set; }
 
@@ -32,6 +32,11 @@ public sealed class StaffMember : Entity, IArchivable, ISchoolOwned, IPerson
     public Guid? UserId { get; set; }
 
     public DateTime? ArchivedAt { get; set; }
+
+    /// <summary>Kept by the save interceptor; see <see cref="ISearchable"/>.</summary>
+    public string SearchText { get; set; } = string.Empty;
+
+    public IEnumerable<string?> SearchTerms() => [$"{FirstName} {LastName}", $"{LastName} {FirstName}", StaffNumber, Email];
 }
 
 internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffMember>
@@ -47,6 +52,7 @@ internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffM
         b.Property(x => x.Email).HasMaxLength(254);
         b.Property(x => x.Phone).HasMaxLength(40);
         b.Property(x => x.JobTitle).HasMaxLength(100);
+        b.Property(x => x.SearchText).HasMaxLength(SearchFolding.MaxLength);
         b.HasIndex(x => x.UserId);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(x => x.Department).WithMany().HasForeignKey(x => x.DepartmentId).OnDelete(DeleteBehavior.Restrict);

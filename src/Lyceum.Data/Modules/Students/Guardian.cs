@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lyceum.Modules.Students;
 
 /// <summary>A parent or carer. One guardian may be linked to several students (siblings).</summary>
-public sealed class Guardian : Entity, IArchivable, ISchoolOwned, IPerson
+public sealed class Guardian : Entity, IArchivable, ISchoolOwned, IPerson, ISearchable
 {
     public int SchoolId { get; set; }
 
@@ -27,6 +27,11 @@ public sealed class Guardian : Entity, IArchivable, ISchoolOwned, IPerson
     public DateTime? ArchivedAt { get; set; }
 
     public List<StudentGuardian> Students { get; set; } = [];
+
+    /// <summary>Kept by the save interceptor; see <see cref="ISearchable"/>.</summary>
+    public string SearchText { get; set; } = string.Empty;
+
+    public IEnumerable<string?> SearchTerms() => [$"{FirstName} {LastName}", $"{LastName} {FirstName}", Email, Phone];
 }
 
 /// <summary>The link between a student and a guardian, with what the guardian may do and receive.</summary>
@@ -75,6 +80,7 @@ internal sealed class GuardianConfiguration : IEntityTypeConfiguration<Guardian>
         b.Property(x => x.Email).HasMaxLength(254);
         b.Property(x => x.Phone).HasMaxLength(40);
         b.Property(x => x.Address).HasMaxLength(400);
+        b.Property(x => x.SearchText).HasMaxLength(SearchFolding.MaxLength);
         b.HasIndex(x => x.UserId);
         b.HasOne<School>().WithMany().HasForeignKey(x => x.SchoolId).OnDelete(DeleteBehavior.Restrict);
     }

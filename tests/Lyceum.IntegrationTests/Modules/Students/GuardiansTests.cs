@@ -44,6 +44,25 @@ public sealed class GuardiansTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Accents_and_case_do_not_matter_when_searching_guardians_and_staff(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await DemoSchoolAsync(app);
+        var guardian = await NewGuardianAsync(app, school, "Zoë", "Ñúñez-Örsted");
+        var staff = await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.NewStaffAsync(app, school, "José", "Écrivain");
+
+        foreach (var q in new[] { "zoe nunez", "ÑÚÑEZ", "orsted zo" })
+        {
+            var page = await (await admin.GetAsync($"/api/v1/guardians?q={Uri.EscapeDataString(q)}")).JsonAsync();
+            Assert.Contains(guardian.Id, page["items"]!.AsArray().Select(g => g!["id"]!.GetValue<int>()));
+        }
+
+        var found = await (await admin.GetAsync("/api/v1/staff?q=jose%20ecriv")).JsonAsync();
+        Assert.Equal([staff], found["items"]!.AsArray().Select(s => s!["id"]!.GetValue<int>()));
+    }
+
+    [Theory, AllProviders]
     public async Task A_guardian_needs_a_way_to_be_reached_and_valid_contact_details(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
