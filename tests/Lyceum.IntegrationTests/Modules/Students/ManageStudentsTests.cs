@@ -210,6 +210,15 @@ public sealed class ManageStudentsTests(AppFixture fixture)
         Assert.True(Assert.Single((await changed.JsonAsync())["guardians"]!.AsArray())!["mayCollect"]!.GetValue<bool>());
         Assert.NotEqual(first.Headers.ETag, changed.Headers.ETag);
 
+        // A form that read the student before the change above sends that version: 412, and the link stays as it is.
+        var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student.Id}/guardians/{guardian.Id}") { Content = JsonContent.Create(link) };
+        stale.Headers.TryAddWithoutValidation("If-Match", first.Headers.ETag!.Tag);
+        await (await office.SendAsync(stale)).ProblemAsync(HttpStatusCode.PreconditionFailed);
+        Assert.True(await app.QueryAsync(db => db.StudentGuardians.Where(l => l.StudentId == student.Id).Select(l => l.MayCollect).SingleAsync()));
+        var current = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/students/{student.Id}/guardians/{guardian.Id}") { Content = JsonContent.Create(link with { mayCollect = true }) };
+        current.Headers.TryAddWithoutValidation("If-Match", changed.Headers.ETag!.Tag);
+        await (await office.SendAsync(current)).JsonAsync();
+
         using var removed = await office.DeleteAsync($"/api/v1/students/{student.Id}/guardians/{guardian.Id}");
         Assert.Empty((await removed.JsonAsync())["guardians"]!.AsArray());
         Assert.Equal(HttpStatusCode.OK, (await office.DeleteAsync($"/api/v1/students/{student.Id}/guardians/{guardian.Id}")).StatusCode);

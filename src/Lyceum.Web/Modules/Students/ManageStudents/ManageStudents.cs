@@ -315,7 +315,8 @@ public sealed class ManageStudentsHandler(
     }
 
     /// <summary>Links a guardian to a student, or changes the link (PUT: every field). Repeating it changes nothing.</summary>
-    public async Task<Result<StudentDetails>> LinkAsync(Caller caller, int id, int guardianId, GuardianLinkRequest request, CancellationToken cancellationToken)
+    public async Task<Result<StudentDetails>> LinkAsync(
+        Caller caller, int id, int guardianId, GuardianLinkRequest request, CancellationToken cancellationToken, Guid? expectedVersion = null)
     {
         var errors = new FieldErrors();
         CheckLink(errors, request, "");
@@ -329,6 +330,11 @@ public sealed class ManageStudentsHandler(
         if (student is null)
         {
             return NotFound(id);
+        }
+
+        if (expectedVersion is { } version && version != student.Version)
+        {
+            return Stale;
         }
 
         if (student.ArchivedAt is not null)
@@ -370,13 +376,18 @@ public sealed class ManageStudentsHandler(
     }
 
     /// <summary>Removes a guardian from a student (the guardian's record stays). Removing an absent link is a no-op.</summary>
-    public async Task<Result<StudentDetails>> UnlinkAsync(Caller caller, int id, int guardianId, CancellationToken cancellationToken)
+    public async Task<Result<StudentDetails>> UnlinkAsync(Caller caller, int id, int guardianId, CancellationToken cancellationToken, Guid? expectedVersion = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var student = await Editable(db, caller, Permissions.StudentsEdit).Include(s => s.Guardians).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (student is null)
         {
             return NotFound(id);
+        }
+
+        if (expectedVersion is { } version && version != student.Version)
+        {
+            return Stale;
         }
 
         if (student.Guardians.FirstOrDefault(l => l.GuardianId == guardianId) is { } link)

@@ -62,23 +62,46 @@ public static class ManageStudentsEndpoints
         students.MapPut("/{id:int}/guardians/{guardianId:int}", async Task<Results<Ok<StudentDetails>, ProblemHttpResult>> (
                 int id, int guardianId, GuardianLinkRequest request, Caller caller, HttpContext http, ManageStudentsHandler handler,
                 CancellationToken cancellationToken) =>
-            (await handler.LinkAsync(caller, id, guardianId, request, cancellationToken)).ToOkWithETag(http.Response, s => s.Version))
+            {
+                var version = OptionalIfMatch(http);
+                return version.IsSuccess
+                    ? (await handler.LinkAsync(caller, id, guardianId, request, cancellationToken, version.Value)).ToOkWithETag(http.Response, s => s.Version)
+                    : version.Error!.ToProblem();
+            })
             .RequireAuthorization(Permissions.StudentsEdit)
             .WithName("LinkGuardian")
             .WithSummary("Link a guardian to a student, or change the link")
             .WithDescription("Relationship, lives-with, may-collect, receives-mail, parental responsibility and contact priority. " +
-                "Idempotent: sending the same link again changes nothing.")
+                "Idempotent: sending the same link again changes nothing. With If-Match (the student's ETag), 412 when the " +
+                "student changed since it was read: a form does not overwrite a link it never saw.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         students.MapDelete("/{id:int}/guardians/{guardianId:int}", async Task<Results<Ok<StudentDetails>, ProblemHttpResult>> (
                 int id, int guardianId, Caller caller, HttpContext http, ManageStudentsHandler handler, CancellationToken cancellationToken) =>
-            (await handler.UnlinkAsync(caller, id, guardianId, cancellationToken)).ToOkWithETag(http.Response, s => s.Version))
+            {
+                var version = OptionalIfMatch(http);
+                return version.IsSuccess
+                    ? (await handler.UnlinkAsync(caller, id, guardianId, cancellationToken, version.Value)).ToOkWithETag(http.Response, s => s.Version)
+                    : version.Error!.ToProblem();
+            })
             .RequireAuthorization(Permissions.StudentsEdit)
             .WithName("UnlinkGuardian")
             .WithSummary("Remove a guardian from a student (the guardian's record stays)")
             .WithDescription("Idempotent: removing a link that is not there answers the student as it is.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The student's version from If-Match when the client sends one (a form should); none is allowed (a retry).</summary>
+    private static Result<Guid?> OptionalIfMatch(HttpContext http)
+    {
+        if (!http.Request.Headers.ContainsKey("If-Match"))
+        {
+            return (Guid?)null;
+        }
+
+        var version = ETags.ReadIfMatch(http.Request);
+        return version.IsSuccess ? version.Value : version.Error!;
     }
 }
