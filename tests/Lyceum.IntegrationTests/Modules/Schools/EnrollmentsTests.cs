@@ -103,6 +103,28 @@ public sealed class EnrollmentsTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Enrolments_at_the_same_moment_never_over_fill_a_section(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        var section = await CreateAsync(admin, "sections", new { courseId = s.Course, termId = s.Autumn, teacherId = s.Teacher, name = "9A Maths", capacity = 3 });
+        var students = new List<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            students.Add((await NewStudentAsync(app, $"Racer{i}", "Concurrent", school: s.School)).Id);
+        }
+
+        var responses = await Task.WhenAll(students.Select(id =>
+            admin.PostAsJsonAsync($"/api/v1/sections/{section}/enrollments", new { studentIds = new[] { id } })));
+
+        var enrolled = await app.QueryAsync(db => db.Enrollments.CountAsync(e => e.SectionId == section && e.WithdrawnOn == null));
+        Assert.InRange(enrolled, 1, 3);
+        Assert.Equal(enrolled, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+    }
+
+    [Theory, AllProviders]
     public async Task A_new_student_enrolled_in_a_teachers_section_is_on_that_teachers_list_and_a_guardian_sees_no_classmates(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);

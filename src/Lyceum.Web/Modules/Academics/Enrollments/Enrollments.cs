@@ -46,6 +46,9 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // The section's version, read before its places are counted: the save bumps it, so of two enrolments that
+        // counted the same last place, the second fails instead of over-filling the class.
+        await ClaimPlacesAsync(db, sectionId, cancellationToken);
         var section = await SectionAsync(db, caller, sectionId, cancellationToken);
         if (section is null)
         {
@@ -179,6 +182,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
 
         var from = await db.Sections.AsNoTracking().Where(s => s.Id == enrollment.SectionId)
             .Select(s => new { s.CourseId, s.TermId, s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
+        await ClaimPlacesAsync(db, targetId, cancellationToken);
         var target = await SectionAsync(db, caller, targetId, cancellationToken);
         if (target is null || target.Id == enrollment.SectionId)
         {
@@ -253,6 +257,18 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
                 .Where(e => e.SectionId == sectionId && (includeWithdrawn || e.WithdrawnOn == null) && students.Contains(e.StudentId))
                 .OrderBy(e => e.Student!.LastName).ThenBy(e => e.Student!.FirstName).ThenBy(e => e.Id))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Tracks the section with the version read now and marks it changed, so that the save carries "WHERE Version =
+    /// this one" and renews it. Only a section with a capacity needs it; one that does not exist is left to the caller.
+    /// </summary>
+    private static async Task ClaimPlacesAsync(LyceumDbContext db, int sectionId, CancellationToken cancellationToken)
+    {
+        if (await db.Sections.FirstOrDefaultAsync(s => s.Id == sectionId && s.Capacity > 0, cancellationToken) is { } tracked)
+        {
+            db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
+        }
     }
 
     private sealed record SectionFacts(int Id, string Name, int SchoolId, int CourseId, int TermId, DateOnly TermStart, DateOnly TermEnd, int Capacity, int Enrolled);
