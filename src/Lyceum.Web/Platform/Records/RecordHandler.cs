@@ -217,6 +217,11 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
             await db.SaveChangesAsync(cancellationToken);
             return null;
         }
+        catch (DbUpdateConcurrencyException) when (db.ChangeTracker.Entries<TEntity>().Any(e => e.State == EntityState.Added))
+        {
+            // A create fails this way only when something it claimed (a teacher's week) changed at the same moment.
+            return new Error.Conflict($"Something this {kind.Noun} depends on changed at the same moment. Send it again.");
+        }
         catch (DbUpdateConcurrencyException)
         {
             return Stale;

@@ -220,6 +220,28 @@ public sealed class SectionsTests(AppFixture fixture)
             .ProblemAsync(HttpStatusCode.Forbidden);
     }
 
+    [Theory, AllProviders]
+    public async Task Sections_booked_into_the_same_slot_at_the_same_moment_cannot_both_be_saved(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = $"Race {i}",
+            meetings = new[] { new { day = "tuesday", periodId = s.P2 } },
+        })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created),
+            r => Assert.True(r.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)r.StatusCode}"));
+        Assert.Equal(1, await app.QueryAsync(db => db.Sections.CountAsync(x => x.TeacherId == s.Teacher && x.Meetings.Any(m => m.PeriodId == s.P2))));
+    }
+
     internal sealed record Setup(int School, int Course, int Autumn, int Spring, int P1, int P2, int Lab, int Teacher);
 
     /// <summary>A school with a department, a course, a year of two terms, two periods, a room and a teacher.</summary>
