@@ -1,5 +1,6 @@
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Schools;
+using Lyceum.Modules.Staff;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
@@ -23,8 +24,31 @@ public sealed class RecordOptions(IServiceProvider services)
     public Task<IReadOnlyList<Option>> DepartmentsAsync(Caller caller, int schoolId) =>
         ListAsync<Department, DepartmentRequest, DepartmentView>(caller, d => new(d.Id, d.Name), new Dictionary<string, int> { ["schoolId"] = schoolId });
 
+    /// <summary>The courses with their schools, so a section form can offer the terms, staff, rooms and periods of the chosen one's school.</summary>
+    public Task<IReadOnlyList<CourseView>> CoursesAsync(Caller caller) =>
+        ViewsAsync<Course, CourseRequest, CourseView>(caller, null);
+
+    public Task<IReadOnlyList<Option>> TermsAsync(Caller caller, int schoolId) =>
+        ListAsync<Term, TermRequest, TermView>(caller, t => new(t.Id, t.Name), InSchool(schoolId));
+
+    public Task<IReadOnlyList<Option>> StaffAsync(Caller caller, int schoolId) =>
+        ListAsync<StaffMember, StaffRequest, StaffView>(
+            caller, s => new(s.Id, string.IsNullOrEmpty(s.Title) ? $"{s.FirstName} {s.LastName}" : $"{s.Title} {s.FirstName} {s.LastName}"), InSchool(schoolId));
+
+    public Task<IReadOnlyList<Option>> RoomsAsync(Caller caller, int schoolId) =>
+        ListAsync<Room, RoomRequest, RoomView>(caller, r => new(r.Id, r.Name), InSchool(schoolId));
+
+    public Task<IReadOnlyList<Option>> PeriodsAsync(Caller caller, int schoolId) =>
+        ListAsync<Period, PeriodRequest, PeriodView>(caller, p => new(p.Id, p.Name), InSchool(schoolId));
+
     public async Task<IReadOnlyList<Option>> ListAsync<TEntity, TRequest, TView>(
         Caller caller, Func<TView, Option> option, IReadOnlyDictionary<string, int>? filters)
+        where TEntity : Entity, IArchivable
+        where TRequest : class
+        where TView : class, IRecordView =>
+        [.. (await ViewsAsync<TEntity, TRequest, TView>(caller, filters)).Select(option)];
+
+    public async Task<IReadOnlyList<TView>> ViewsAsync<TEntity, TRequest, TView>(Caller caller, IReadOnlyDictionary<string, int>? filters)
         where TEntity : Entity, IArchivable
         where TRequest : class
         where TView : class, IRecordView
@@ -33,6 +57,8 @@ public sealed class RecordOptions(IServiceProvider services)
         var result = await handler.ListAsync(
             caller, new ListQuery("1", ListQuery.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null),
             filters ?? new Dictionary<string, int>(), includeArchived: false, CancellationToken.None);
-        return result.IsSuccess ? [.. result.Value!.Items.Select(option)] : [];
+        return result.IsSuccess ? result.Value!.Items : [];
     }
+
+    private static Dictionary<string, int> InSchool(int schoolId) => new() { ["schoolId"] = schoolId };
 }

@@ -222,6 +222,9 @@ public sealed class RecordsSpecs(BrowserFixture browser)
             ("/structure/courses", "structure-courses", true), ("/structure/sections", "structure-sections", true),
             ("/structure/years/new", "year-new", false), ($"/structure/terms/{term}", "term-edit", false), ("/structure/rooms/new", "room-new", false),
             ("/structure/periods/new", "period-new", false), ("/structure/departments/new", "department-new", false),
+            ("/structure/courses/new", "course-new", false), ("/structure/sections/new", "section-new", false),
+            ("/structure/schools", "structure-schools", true), ("/structure/branches", "structure-branches", true),
+            ("/structure/schools/new", "school-new", false), ("/structure/branches/new", "branch-new", false),
         ];
         foreach (var (path, name, list) in pages)
         {
@@ -232,7 +235,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
             }
             else
             {
-                await Assertions.Expect(page.Locator("form fieldset:not([disabled])")).ToBeVisibleAsync();
+                await Assertions.Expect(page.Locator("form > fieldset:not([disabled])")).ToBeVisibleAsync();
             }
 
             if (name == "staff-edit")
@@ -247,6 +250,87 @@ public sealed class RecordsSpecs(BrowserFixture browser)
 
         Assert.Empty(BrowserFixture.ErrorsOf(page));
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_administrator_adds_a_course_and_a_section_and_a_clashing_section_is_refused_at_its_meetings()
+    {
+        var code = $"Z{Guid.NewGuid():N}"[..8].ToUpperInvariant();
+        var setting = await browser.App.QueryAsync(async db =>
+        {
+            var school = await db.Schools.Where(s => s.ArchivedAt == null).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
+            var department = await db.Departments.Where(d => d.SchoolId == school && d.ArchivedAt == null).OrderBy(d => d.Id).Select(d => d.Id).FirstAsync();
+            var term = await db.Terms.Where(t => t.AcademicYear!.SchoolId == school && t.ArchivedAt == null).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
+            var period = await db.Periods.Where(p => p.SchoolId == school && p.ArchivedAt == null).OrderBy(p => p.Order).Select(p => new { p.Id, p.Name }).FirstAsync();
+            // A teacher free at the weekend: no section of theirs meets on a Saturday or a Sunday.
+            var teacher = await db.Staff.Where(s => s.SchoolId == school && s.ArchivedAt == null
+                    && !db.Sections.Any(x => x.TeacherId == s.Id && x.Meetings.Any(m => m.Day == DayOfWeek.Saturday || m.Day == DayOfWeek.Sunday)))
+                .OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
+            return new { School = school, Department = department, Term = term, Period = period.Id, PeriodName = period.Name, Teacher = teacher };
+        });
+        static string Text(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Administrator);
+
+        await page.GotoAsync("/structure/courses");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add a course", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/courses/new");
+        await page.Locator("#school").SelectOptionAsync(Text(setting.School));
+        await page.Locator("#department").SelectOptionAsync(Text(setting.Department));
+        await page.Locator("#code").FillAsync(code);
+        await page.Locator("#name").FillAsync($"Weekend astronomy {code}");
+        await page.Locator("#year-group").FillAsync("10");
+        await page.Locator("#periods-per-week").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/courses");
+        var course = await browser.App.QueryAsync(db => db.Courses.Where(c => c.Code == code).Select(c => new { c.Id, c.DepartmentId, c.YearGroup }).SingleAsync());
+        Assert.Equal((setting.Department, (int?)10), (course.DepartmentId, course.YearGroup));
+
+        await page.GotoAsync("/structure/sections");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add a section", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/sections/new");
+        await FillSectionAsync(page, Text(course.Id), Text(setting.Term), Text(setting.Teacher), $"{code}-A", [("Saturday", Text(setting.Period)), ("Sunday", Text(setting.Period))]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/sections");
+        var meetings = await browser.App.QueryAsync(db => db.Sections.Where(s => s.CourseId == course.Id && s.Name == $"{code}-A")
+            .SelectMany(s => s.Meetings).Select(m => m.Day).OrderBy(d => d).ToListAsync());
+        Assert.Equal([DayOfWeek.Sunday, DayOfWeek.Saturday], meetings);
+
+        // The same teacher at the same period on Saturday: refused, with the message at the meetings.
+        await page.GotoAsync("/structure/sections/new");
+        await FillSectionAsync(page, Text(course.Id), Text(setting.Term), Text(setting.Teacher), $"{code}-B", [("Saturday", Text(setting.Period))]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#meetings-error")).ToContainTextAsync($"Saturday {setting.PeriodName}: the teacher is already booked for section {code}-A.");
+        await Assertions.Expect(page.Locator("fieldset.ly-meetings")).ToHaveAttributeAsync("aria-describedby", "meetings-error");
+        Assert.Equal("/structure/sections/new", new Uri(page.Url).AbsolutePath);
+        Assert.False(await browser.App.QueryAsync(db => db.Sections.AnyAsync(s => s.CourseId == course.Id && s.Name == $"{code}-B")));
+
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, width <= 480 ? 844 : 900);
+            await BrowserFixture.ScreenshotAsync(page, "section-form-clash");
+            await BrowserFixture.AssertNoHorizontalScrollAsync(page);
+            await BrowserFixture.AssertAccessibleAsync(page);
+        }
+
+        Assert.Empty(BrowserFixture.ErrorsOf(page));
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task FillSectionAsync(IPage page, string course, string term, string teacher, string name, (string Day, string Period)[] meetings)
+    {
+        await page.Locator("#course").SelectOptionAsync(course);
+        // The term, teacher and period choices come from the course's school once it is chosen.
+        await page.Locator("#term").SelectOptionAsync(term);
+        await page.Locator("#teacher").SelectOptionAsync(teacher);
+        await page.Locator("#name").FillAsync(name);
+        await page.Locator("#capacity").FillAsync("20");
+        for (var i = 0; i < meetings.Length; i++)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add a meeting", Exact = true }).ClickAsync();
+            await page.Locator($"#meeting-day-{i}").SelectOptionAsync(meetings[i].Day);
+            await page.Locator($"#meeting-period-{i}").SelectOptionAsync(meetings[i].Period);
+        }
     }
 
     /// <summary>Searches until the grid shows <paramref name="expected"/> first: typing before the circuit connects is lost.</summary>
