@@ -57,6 +57,19 @@ public sealed class Student : Entity, ISearchable, IArchivable, ISchoolOwned, IP
 
     public List<Enrollment> Enrollments { get; set; } = [];
 
+    /// <summary>
+    /// Archives a leaver: out of lists, and their open enrolments end <paramref name="today"/> (one not begun yet ends
+    /// as it begins), so they leave class lists and their accounts lose the classes. Needs the open enrolments loaded.
+    /// </summary>
+    public void Leave(DateTime now, DateOnly today)
+    {
+        ArchivedAt = now;
+        foreach (var enrolment in Enrollments.Where(e => e.WithdrawnOn is null || e.WithdrawnOn > today))
+        {
+            enrolment.WithdrawnOn = enrolment.EnrolledOn > today ? enrolment.EnrolledOn : today;
+        }
+    }
+
     public IEnumerable<string?> SearchTerms() =>
         [$"{FirstName} {LastName}", $"{LastName} {FirstName}", PreferredName is null ? null : $"{PreferredName} {LastName}", StudentNumber];
 }

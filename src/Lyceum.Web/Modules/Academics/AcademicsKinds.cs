@@ -292,10 +292,11 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
         // so of two sections booked into the same slot at the same moment the second fails instead of both passing.
         if (meetings.Count > 0)
         {
-            await ClaimAsync<Lyceum.Modules.Staff.StaffMember>(db, r.TeacherId!.Value, cancellationToken);
+            var teacher = r.TeacherId!.Value;
+            await db.ClaimAsync<Lyceum.Modules.Staff.StaffMember>(x => x.Id == teacher, cancellationToken);
             if (r.RoomId is { } room)
             {
-                await ClaimAsync<Lyceum.Modules.Schools.Room>(db, room, cancellationToken);
+                await db.ClaimAsync<Lyceum.Modules.Schools.Room>(x => x.Id == room, cancellationToken);
             }
         }
 
@@ -333,15 +334,6 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
     /// Another live section in a term overlapping this one's, sharing the teacher or the room, meeting on the same day
     /// and period: one message per clash. Reads the few candidates and compares here.
     /// </summary>
-    private static async Task ClaimAsync<T>(LyceumDbContext db, int id, CancellationToken cancellationToken)
-        where T : Entity
-    {
-        if (await db.Set<T>().FirstOrDefaultAsync(x => x.Id == id, cancellationToken) is { } tracked)
-        {
-            db.Entry(tracked).Property(x => x.UpdatedAt).IsModified = true;
-        }
-    }
-
     private static async Task<List<string>> ClashesAsync(
         LyceumDbContext db, int sectionId, DateOnly termStart, DateOnly termEnd, int teacher, int? room,
         IReadOnlyList<(DayOfWeek Day, int PeriodId)> meetings, CancellationToken cancellationToken)

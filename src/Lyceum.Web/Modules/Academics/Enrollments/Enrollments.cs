@@ -259,17 +259,9 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Tracks the section with the version read now and marks it changed, so that the save carries "WHERE Version =
-    /// this one" and renews it. Only a section with a capacity needs it; one that does not exist is left to the caller.
-    /// </summary>
-    private static async Task ClaimPlacesAsync(LyceumDbContext db, int sectionId, CancellationToken cancellationToken)
-    {
-        if (await db.Sections.FirstOrDefaultAsync(s => s.Id == sectionId && s.Capacity > 0, cancellationToken) is { } tracked)
-        {
-            db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
-        }
-    }
+    /// <summary>Claims a section with a capacity (<see cref="VersionClaims"/>) before its places are counted.</summary>
+    private static Task ClaimPlacesAsync(LyceumDbContext db, int sectionId, CancellationToken cancellationToken) =>
+        db.ClaimAsync<Section>(s => s.Id == sectionId && s.Capacity > 0, cancellationToken);
 
     private sealed record SectionFacts(int Id, string Name, int SchoolId, int CourseId, int TermId, DateOnly TermStart, DateOnly TermEnd, int Capacity, int Enrolled);
 

@@ -59,6 +59,16 @@ public sealed class AccountsHandler(
 
     private static readonly string[] AnyOfficePreset = [.. OfficePresets.Values.SelectMany(p => p).Distinct()];
 
+    /// <summary>
+    /// Where set-password links point: <c>Lyceum:PublicUrl</c> when set (the address people use, behind a proxy that
+    /// terminates TLS), else <paramref name="reached"/>, the site's root as the caller reached it.
+    /// </summary>
+    public static Uri SiteFor(IConfiguration configuration, Uri reached) =>
+        configuration["Lyceum:PublicUrl"] is { Length: > 0 } configured
+            && Uri.TryCreate(configured.TrimEnd('/') + "/", UriKind.Absolute, out var url)
+            ? url
+            : reached;
+
     public async Task<Result<InvitationResponse>> InviteAsync(Caller caller, InviteRequest request, Uri site, CancellationToken cancellationToken)
     {
         if (!caller.CanEverywhere(Permissions.UsersCreate))

@@ -68,13 +68,7 @@ public static class AccountsEndpoints
         return api;
     }
 
-    /// <summary>
-    /// Where set-password links point: <c>Lyceum:PublicUrl</c> when set (the address people use, behind a proxy that
-    /// terminates TLS), else the site's root as the caller reached it.
-    /// </summary>
-    internal static Uri Site(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IConfiguration>()["Lyceum:PublicUrl"] is { Length: > 0 } configured
-            && Uri.TryCreate(configured.TrimEnd('/') + "/", UriKind.Absolute, out var url)
-            ? url
-            : new($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
+    private static Uri Site(HttpContext http) =>
+        AccountsHandler.SiteFor(http.RequestServices.GetRequiredService<IConfiguration>(),
+            new($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/"));
 }

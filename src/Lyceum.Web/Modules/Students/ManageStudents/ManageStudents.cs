@@ -248,16 +248,14 @@ public sealed class ManageStudentsHandler(
 
         if ((student.ArchivedAt is not null) != archive)
         {
-            student.ArchivedAt = archive ? clock.GetUtcNow().UtcDateTime : null;
+            // Restoring does not put them back in classes; the office enrols them again where they return.
             if (archive)
             {
-                // A leaver leaves their classes: open enrolments end today (one not begun yet ends as it begins).
-                // Restoring does not put them back; the office enrols them again where they return.
-                var today = Today;
-                foreach (var enrolment in student.Enrollments.Where(e => e.WithdrawnOn is null || e.WithdrawnOn > today))
-                {
-                    enrolment.WithdrawnOn = enrolment.EnrolledOn > today ? enrolment.EnrolledOn : today;
-                }
+                student.Leave(clock.GetUtcNow().UtcDateTime, Today);
+            }
+            else
+            {
+                student.ArchivedAt = null;
             }
 
             try

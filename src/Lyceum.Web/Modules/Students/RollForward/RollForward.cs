@@ -111,13 +111,8 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
             }
             else
             {
-                // A leaver keeps the year they left in, and is archived as any leaver is: their open enrolments end
-                // (one not begun yet ends as it begins), so they leave class lists and their accounts lose the classes.
-                student.ArchivedAt = now;
-                foreach (var enrolment in student.Enrollments)
-                {
-                    enrolment.WithdrawnOn = enrolment.EnrolledOn > today ? enrolment.EnrolledOn : today;
-                }
+                // A leaver keeps the year they left in, and leaves as any leaver does.
+                student.Leave(now, today);
             }
         }
 
