@@ -239,6 +239,30 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.ToTable("SectionMeetings");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Academics.SectionTeacher", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("SectionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("StaffMemberId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StaffMemberId");
+
+                    b.HasIndex("SectionId", "StaffMemberId")
+                        .IsUnique();
+
+                    b.ToTable("SectionTeachers");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>
                 {
                     b.Property<int>("Id")
@@ -1274,6 +1298,23 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Navigation("Period");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Academics.SectionTeacher", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Academics.Section", null)
+                        .WithMany("CoTeachers")
+                        .HasForeignKey("SectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lyceum.Modules.Staff.StaffMember", "StaffMember")
+                        .WithMany()
+                        .HasForeignKey("StaffMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("StaffMember");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>
                 {
                     b.HasOne("Lyceum.Modules.Schools.School", "School")
@@ -1464,6 +1505,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Academics.Section", b =>
                 {
+                    b.Navigation("CoTeachers");
+
                     b.Navigation("Enrollments");
 
                     b.Navigation("Meetings");

@@ -224,6 +224,28 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.ToTable("SectionMeetings");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Academics.SectionTeacher", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StaffMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StaffMemberId");
+
+                    b.HasIndex("SectionId", "StaffMemberId")
+                        .IsUnique();
+
+                    b.ToTable("SectionTeachers");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>
                 {
                     b.Property<int>("Id")
@@ -1231,6 +1253,23 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Navigation("Period");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Academics.SectionTeacher", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Academics.Section", null)
+                        .WithMany("CoTeachers")
+                        .HasForeignKey("SectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lyceum.Modules.Staff.StaffMember", "StaffMember")
+                        .WithMany()
+                        .HasForeignKey("StaffMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("StaffMember");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>
                 {
                     b.HasOne("Lyceum.Modules.Schools.School", "School")
@@ -1421,6 +1460,8 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Academics.Section", b =>
                 {
+                    b.Navigation("CoTeachers");
+
                     b.Navigation("Enrollments");
 
                     b.Navigation("Meetings");

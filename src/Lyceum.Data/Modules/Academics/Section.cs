@@ -22,6 +22,9 @@ public sealed class Section : Entity, IArchivable
 
     public StaffMember? Teacher { get; set; }
 
+    /// <summary>Further teachers sharing the class (team teaching, a teaching assistant): their timetables show it too.</summary>
+    public List<SectionTeacher> CoTeachers { get; set; } = [];
+
     public int? RoomId { get; set; }
 
     public Room? Room { get; set; }
@@ -52,6 +55,18 @@ public sealed class SectionMeeting
     public Period? Period { get; set; }
 }
 
+/// <summary>A co-teacher of a section, besides its lead <see cref="Section.Teacher"/>.</summary>
+public sealed class SectionTeacher
+{
+    public int Id { get; set; }
+
+    public int SectionId { get; set; }
+
+    public int StaffMemberId { get; set; }
+
+    public StaffMember? StaffMember { get; set; }
+}
+
 /// <summary>A student in a section from a date, until withdrawn. Transfers withdraw from one and enrol in another.</summary>
 public sealed class Enrollment : Entity
 {
@@ -80,6 +95,17 @@ internal sealed class SectionConfiguration : IEntityTypeConfiguration<Section>
         b.HasOne(x => x.Teacher).WithMany().HasForeignKey(x => x.TeacherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(x => x.Room).WithMany().HasForeignKey(x => x.RoomId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Meetings).WithOne().HasForeignKey(x => x.SectionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(x => x.CoTeachers).WithOne().HasForeignKey(x => x.SectionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SectionTeacherConfiguration : IEntityTypeConfiguration<SectionTeacher>
+{
+    public void Configure(EntityTypeBuilder<SectionTeacher> b)
+    {
+        b.HasIndex(x => new { x.SectionId, x.StaffMemberId }).IsUnique();
+        b.HasIndex(x => x.StaffMemberId);
+        b.HasOne(x => x.StaffMember).WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

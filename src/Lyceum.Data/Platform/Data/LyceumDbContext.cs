@@ -43,6 +43,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 
     public DbSet<SectionMeeting> SectionMeetings => Set<SectionMeeting>();
 
+    public DbSet<SectionTeacher> SectionTeachers => Set<SectionTeacher>();
+
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
 
     public DbSet<StaffMember> Staff => Set<StaffMember>();

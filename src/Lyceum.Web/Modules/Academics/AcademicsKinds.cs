@@ -102,21 +102,28 @@ public sealed class CourseKind : SchoolOwnedKind<Course, CourseRequest, CourseVi
 /// <summary>One weekly meeting of a section: a day and a period of the bell schedule.</summary>
 public sealed record MeetingRequest(DayOfWeek? Day, int? PeriodId);
 
-public sealed record SectionRequest(int? CourseId, int? TermId, int? TeacherId, int? RoomId, string? Name, int? Capacity, IReadOnlyList<MeetingRequest>? Meetings);
+/// <summary>A section as sent: <see cref="TeacherId"/> leads it; <see cref="CoTeacherIds"/> (optional) share it.</summary>
+public sealed record SectionRequest(
+    int? CourseId, int? TermId, int? TeacherId, int? RoomId, string? Name, int? Capacity, IReadOnlyList<MeetingRequest>? Meetings,
+    IReadOnlyList<int>? CoTeacherIds = null);
 
 public sealed record MeetingView(DayOfWeek Day, int PeriodId, string Period, int Order);
 
+public sealed record CoTeacherView(int Id, string Name);
+
 public sealed record SectionView(
     int Id, string Name, int SchoolId, int CourseId, string Course, int TermId, string Term, int TeacherId, string Teacher,
-    int? RoomId, string? Room, int Capacity, int Enrolled, IReadOnlyList<MeetingView> Meetings, bool Archived, Guid Version) : IRecordView;
+    IReadOnlyList<CoTeacherView> CoTeachers, int? RoomId, string? Room, int Capacity, int Enrolled, IReadOnlyList<MeetingView> Meetings, bool Archived, Guid Version) : IRecordView;
 
 /// <summary>
-/// A section (a class): a course taught in a term by a teacher, in a room, at some periods of the week. Its teacher
-/// and its room are never booked twice for the same period in overlapping terms.
+/// A section (a class): a course taught in a term by a teacher (and any co-teachers), in a room, at some periods of the
+/// week. None of its teachers and not its room is ever booked twice for the same period in overlapping terms.
 /// </summary>
 public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionView>
 {
     public const int MaxMeetings = 40;
+
+    public const int MaxCoTeachers = 5;
 
     public override string Route => "sections";
 
@@ -132,6 +139,10 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
         s => new SectionView(
             s.Id, s.Name, s.Course!.SchoolId, s.CourseId, s.Course.Name, s.TermId, s.Term!.Name, s.TeacherId,
             (s.Teacher!.Title == null ? "" : s.Teacher.Title + " ") + s.Teacher.FirstName + " " + s.Teacher.LastName,
+            s.CoTeachers.OrderBy(c => c.StaffMember!.LastName).ThenBy(c => c.StaffMember!.FirstName)
+                .Select(c => new CoTeacherView(c.StaffMemberId,
+                    (c.StaffMember!.Title == null ? "" : c.StaffMember.Title + " ") + c.StaffMember.FirstName + " " + c.StaffMember.LastName))
+                .ToList(),
             s.RoomId, s.Room == null ? null : s.Room.Name, s.Capacity,
             s.Enrollments.Count(e => e.WithdrawnOn == null),
             s.Meetings.OrderBy(m => m.Day).ThenBy(m => m.Period!.Order)
@@ -160,12 +171,12 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
         "schoolId" => rows.Where(s => s.Course!.SchoolId == value),
         "termId" => rows.Where(s => s.TermId == value),
         "courseId" => rows.Where(s => s.CourseId == value),
-        "teacherId" => rows.Where(s => s.TeacherId == value),
+        "teacherId" => rows.Where(s => s.TeacherId == value || s.CoTeachers.Any(c => c.StaffMemberId == value)),
         "roomId" => rows.Where(s => s.RoomId == value),
         _ => rows,
     };
 
-    public override IQueryable<Section> ForEdit(IQueryable<Section> rows) => rows.Include(s => s.Meetings);
+    public override IQueryable<Section> ForEdit(IQueryable<Section> rows) => rows.Include(s => s.Meetings).Include(s => s.CoTeachers);
 
     public override async Task ValidateAsync(RecordContext context, SectionRequest r, Section? existing, FieldErrors errors, CancellationToken cancellationToken)
     {
@@ -234,6 +245,31 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             errors.Add("teacherId", $"There is no member of staff {teacherId} at the course's school (or they have left).");
         }
 
+        var coTeachers = r.CoTeacherIds ?? [];
+        if (coTeachers.Count > MaxCoTeachers)
+        {
+            errors.Add("coTeacherIds", $"At most {MaxCoTeachers} co-teachers.");
+        }
+        else if (coTeachers.Count > 0)
+        {
+            if (r.TeacherId is { } lead && coTeachers.Contains(lead))
+            {
+                errors.Add("coTeacherIds", "The section's teacher leads it; list only the others who share it.");
+            }
+
+            if (coTeachers.Count != coTeachers.Distinct().Count())
+            {
+                errors.Add("coTeacherIds", "A co-teacher is listed twice.");
+            }
+
+            var found = await db.Staff.AsNoTracking().Where(t => coTeachers.Contains(t.Id) && t.SchoolId == schoolId && t.ArchivedAt == null)
+                .Select(t => t.Id).ToListAsync(cancellationToken);
+            foreach (var missing in coTeachers.Distinct().Except(found))
+            {
+                errors.Add("coTeacherIds", $"There is no member of staff {missing} at the course's school (or they have left).");
+            }
+        }
+
         if (r.RoomId is { } roomId && !await db.Rooms.AnyAsync(x => x.Id == roomId && x.SchoolId == schoolId && x.ArchivedAt == null, cancellationToken))
         {
             errors.Add("roomId", $"There is no room {roomId} at the course's school (or it is archived).");
@@ -288,19 +324,19 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             return;
         }
 
-        // Claim the teacher's and the room's week: their versions, read before the clash check, are renewed by the save,
+        // Claim the teachers' and the room's week: their versions, read before the clash check, are renewed by the save,
         // so of two sections booked into the same slot at the same moment the second fails instead of both passing.
+        var teachers = TeachersOf(r.TeacherId!.Value, coTeachers);
         if (meetings.Count > 0)
         {
-            var teacher = r.TeacherId!.Value;
-            await db.ClaimAsync<Lyceum.Modules.Staff.StaffMember>(x => x.Id == teacher, cancellationToken);
+            await db.ClaimAsync<Lyceum.Modules.Staff.StaffMember>(x => teachers.Contains(x.Id), cancellationToken);
             if (r.RoomId is { } room)
             {
                 await db.ClaimAsync<Lyceum.Modules.Schools.Room>(x => x.Id == room, cancellationToken);
             }
         }
 
-        foreach (var clash in await ClashesAsync(db, existing?.Id ?? 0, term.StartDate, term.EndDate, r.TeacherId!.Value, r.RoomId,
+        foreach (var clash in await ClashesAsync(db, existing?.Id ?? 0, term.StartDate, term.EndDate, teachers, r.RoomId,
                      meetings.Select(m => (m.Day!.Value, m.PeriodId!.Value)).ToList(), cancellationToken))
         {
             errors.Add("meetings", clash);
@@ -325,17 +361,21 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
     {
         var term = await db.Terms.AsNoTracking().Where(t => t.Id == section.TermId).Select(t => new { t.StartDate, t.EndDate }).FirstAsync(cancellationToken);
         var slots = await db.SectionMeetings.AsNoTracking().Where(m => m.SectionId == section.Id).Select(m => new { m.Day, m.PeriodId }).ToListAsync(cancellationToken);
-        var clashes = await ClashesAsync(db, section.Id, term.StartDate, term.EndDate, section.TeacherId, section.RoomId,
+        var coTeachers = await db.SectionTeachers.AsNoTracking().Where(c => c.SectionId == section.Id).Select(c => c.StaffMemberId).ToListAsync(cancellationToken);
+        var clashes = await ClashesAsync(db, section.Id, term.StartDate, term.EndDate, TeachersOf(section.TeacherId, coTeachers), section.RoomId,
             slots.Select(m => (m.Day, m.PeriodId)).ToList(), cancellationToken);
         return clashes.Count == 0 ? null : string.Join(" ", clashes) + " Change that section's meetings first.";
     }
 
+    /// <summary>The lead teacher first, then the co-teachers: everyone whose week a section takes.</summary>
+    private static List<int> TeachersOf(int lead, IEnumerable<int> coTeachers) => [lead, .. coTeachers.Where(c => c != lead).Distinct()];
+
     /// <summary>
-    /// Another live section in a term overlapping this one's, sharing the teacher or the room, meeting on the same day
-    /// and period: one message per clash. Reads the few candidates and compares here.
+    /// Another live section in a term overlapping this one's, sharing a teacher (lead or co-teacher) or the room, meeting
+    /// on the same day and period: one message per clash. Reads the few candidates and compares here.
     /// </summary>
     private static async Task<List<string>> ClashesAsync(
-        LyceumDbContext db, int sectionId, DateOnly termStart, DateOnly termEnd, int teacher, int? room,
+        LyceumDbContext db, int sectionId, DateOnly termStart, DateOnly termEnd, IReadOnlyList<int> teachers, int? room,
         IReadOnlyList<(DayOfWeek Day, int PeriodId)> meetings, CancellationToken cancellationToken)
     {
         var found = new List<string>();
@@ -346,23 +386,34 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
 
         var candidates = await db.Sections.AsNoTracking()
             .Where(s => s.Id != sectionId && s.ArchivedAt == null && s.Term!.StartDate <= termEnd && s.Term.EndDate >= termStart
-                        && (s.TeacherId == teacher || (room != null && s.RoomId == room)))
+                        && (teachers.Contains(s.TeacherId) || s.CoTeachers.Any(c => teachers.Contains(c.StaffMemberId)) || (room != null && s.RoomId == room)))
             .Select(s => new
             {
                 s.Name,
                 s.TeacherId,
+                CoTeachers = s.CoTeachers.Select(c => c.StaffMemberId).ToList(),
+                s.RoomId,
                 Meetings = s.Meetings.Select(m => new { m.Day, m.PeriodId, Period = m.Period!.Name }).ToList(),
             })
             .ToListAsync(cancellationToken);
+        var shared = candidates.SelectMany(c => c.CoTeachers.Prepend(c.TeacherId)).Where(t => t != teachers[0] && teachers.Contains(t)).Distinct().ToList();
+        var names = shared.Count == 0
+            ? []
+            : await db.Staff.AsNoTracking().Where(t => shared.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.FirstName + " " + t.LastName, cancellationToken);
         foreach (var (day, periodId) in meetings)
         {
             foreach (var other in candidates)
             {
-                if (other.Meetings.FirstOrDefault(m => m.Day == day && m.PeriodId == periodId) is { } same)
+                if (other.Meetings.FirstOrDefault(m => m.Day == day && m.PeriodId == periodId) is not { } same)
                 {
-                    var who = other.TeacherId == teacher ? "the teacher" : "the room";
-                    found.Add($"{day} {same.Period}: {who} is already booked for section {other.Name}.");
+                    continue;
                 }
+
+                var theirs = other.CoTeachers.Prepend(other.TeacherId).ToList();
+                var who = theirs.Contains(teachers[0]) ? "the teacher"
+                    : theirs.FirstOrDefault(t => teachers.Contains(t)) is var co && co != 0 ? $"co-teacher {names[co]}"
+                    : "the room";
+                found.Add($"{day} {same.Period}: {who} is already booked for section {other.Name}.");
             }
         }
 
@@ -392,6 +443,13 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
         foreach (var (day, period) in wanted.Where(w => !s.Meetings.Any(m => m.Day == w.Day && m.PeriodId == w.Period)))
         {
             s.Meetings.Add(new SectionMeeting { Day = day, PeriodId = period });
+        }
+
+        var coTeachers = (r.CoTeacherIds ?? []).ToHashSet();
+        s.CoTeachers.RemoveAll(c => !coTeachers.Contains(c.StaffMemberId));
+        foreach (var staff in coTeachers.Where(t => !s.CoTeachers.Any(c => c.StaffMemberId == t)))
+        {
+            s.CoTeachers.Add(new SectionTeacher { StaffMemberId = staff });
         }
     }
 

@@ -8,7 +8,7 @@ namespace Lyceum.Modules.Academics;
 
 /// <summary>
 /// Which sections (classes, and with them timetables) a grant reaches: a school's; a department's; those the holder
-/// teaches; those the holder's children are enrolled in; those the holder is enrolled in.
+/// teaches (as lead or co-teacher); those the holder's children are enrolled in; those the holder is enrolled in.
 /// </summary>
 public sealed class SectionScopes : ScopeRules<Section>
 {
@@ -16,7 +16,8 @@ public sealed class SectionScopes : ScopeRules<Section>
 
     protected override Expression<Func<Section, bool>> InDepartment(int departmentId) => s => s.Course!.DepartmentId == departmentId;
 
-    protected override Expression<Func<Section, bool>> InSectionsOf(Guid userId) => s => s.Teacher!.UserId == userId;
+    protected override Expression<Func<Section, bool>> InSectionsOf(Guid userId) =>
+        s => s.Teacher!.UserId == userId || s.CoTeachers.Any(c => c.StaffMember!.UserId == userId);
 
     protected override Expression<Func<Section, bool>> ChildrenOf(Guid userId) =>
         s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Student!.Guardians.Any(g => g.Guardian!.UserId == userId));

@@ -135,7 +135,7 @@ public sealed class StaffKind : SchoolOwnedKind<StaffMember, StaffRequest, Staff
 
     public override async Task<string?> InUseAsync(LyceumDbContext db, StaffMember s, CancellationToken cancellationToken) =>
         await InUse.DescribeAsync(cancellationToken,
-            ("sections", () => db.Sections.CountAsync(x => x.TeacherId == s.Id, cancellationToken)),
+            ("sections", () => db.Sections.CountAsync(x => x.TeacherId == s.Id || x.CoTeachers.Any(c => c.StaffMemberId == s.Id), cancellationToken)),
             ("user account", () => Task.FromResult(s.UserId is null ? 0 : 1)));
 }
 

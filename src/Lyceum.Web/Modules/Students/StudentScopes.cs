@@ -15,7 +15,8 @@ public sealed class StudentScopes : ScopeRules<Student>
         s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Course!.DepartmentId == departmentId);
 
     protected override Expression<Func<Student, bool>> InSectionsOf(Guid userId) =>
-        s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Teacher!.UserId == userId);
+        s => s.Enrollments.Any(
+            e => e.WithdrawnOn == null && (e.Section!.Teacher!.UserId == userId || e.Section.CoTeachers.Any(c => c.StaffMember!.UserId == userId)));
 
     protected override Expression<Func<Student, bool>> ChildrenOf(Guid userId) =>
         s => s.Guardians.Any(g => g.Guardian!.UserId == userId);
@@ -35,7 +36,8 @@ public sealed class GuardianScopes : ScopeRules<Guardian>
         g => g.Students.Any(l => l.Student!.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Course!.DepartmentId == departmentId));
 
     protected override Expression<Func<Guardian, bool>> InSectionsOf(Guid userId) =>
-        g => g.Students.Any(l => l.Student!.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Teacher!.UserId == userId));
+        g => g.Students.Any(l => l.Student!.Enrollments.Any(
+            e => e.WithdrawnOn == null && (e.Section!.Teacher!.UserId == userId || e.Section.CoTeachers.Any(c => c.StaffMember!.UserId == userId))));
 
     protected override Expression<Func<Guardian, bool>> ChildrenOf(Guid userId) =>
         g => g.Students.Any(l => l.Student!.Guardians.Any(o => o.Guardian!.UserId == userId));

@@ -10,11 +10,11 @@ namespace Lyceum.Platform.Data;
 /// </summary>
 public static class VersionClaims
 {
-    /// <summary>Claims the <typeparamref name="T"/> that <paramref name="which"/> finds, if any. Read it before the check.</summary>
+    /// <summary>Claims each <typeparamref name="T"/> that <paramref name="which"/> finds (a few rows), if any. Read them before the check.</summary>
     public static async Task ClaimAsync<T>(this LyceumDbContext db, Expression<Func<T, bool>> which, CancellationToken cancellationToken)
         where T : Entity
     {
-        if (await db.Set<T>().FirstOrDefaultAsync(which, cancellationToken) is { } tracked)
+        foreach (var tracked in await db.Set<T>().Where(which).ToListAsync(cancellationToken))
         {
             db.Entry(tracked).Property(x => x.UpdatedAt).IsModified = true;
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.IntegrationTests.Modules.Students;
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Staff;
 using Lyceum.Platform.Data;
@@ -240,6 +241,93 @@ public sealed class SectionsTests(AppFixture fixture)
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created),
             r => Assert.True(r.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)r.StatusCode}"));
         Assert.Equal(1, await app.QueryAsync(db => db.Sections.CountAsync(x => x.TeacherId == s.Teacher && x.Meetings.Any(m => m.PeriodId == s.P2))));
+    }
+
+    [Theory, AllProviders]
+    public async Task A_co_teacher_shares_the_class_its_students_and_its_slots_until_taken_off_it(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        var (email, password) = await app.CreateUserAsync(RoleNames.Teacher);
+        var co = new StaffMember
+        {
+            SchoolId = s.School,
+            StaffNumber = $"S{Guid.NewGuid():N}"[..10],
+            FirstName = "Grace",
+            LastName = "Hopper",
+            Email = email,
+            UserId = await app.UserIdAsync(email),
+        };
+        await app.InsertAsync(co);
+        var student = (await StudentsApiTests.NewStudentAsync(app, "Ann", "Zeta", school: s.School)).Id;
+
+        using var created = await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            coTeacherIds = new[] { co.Id },
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        });
+        var view = await created.JsonAsync(HttpStatusCode.Created);
+        var section = view["id"]!.GetValue<int>();
+        Assert.Equal("Grace Hopper", Assert.Single(view["coTeachers"]!.AsArray())!["name"]!.GetValue<string>());
+        await (await admin.PostAsJsonAsync($"/api/v1/sections/{section}/enrollments", new { studentIds = new[] { student } })).JsonAsync();
+
+        // The co-teacher sees the class, its student and the lesson on their own week, like the lead teacher.
+        using var coTeacher = app.ClientWithToken(await app.TokenAsync(email, "a-long-enough-password"));
+        await (await coTeacher.GetAsync($"/api/v1/sections/{section}")).JsonAsync();
+        await (await coTeacher.GetAsync($"/api/v1/students/{student}")).JsonAsync();
+        var week = await (await admin.GetAsync($"/api/v1/timetable?staffId={co.Id}")).JsonAsync();
+        Assert.Contains(week["meetings"]!.AsArray(), m => m!["sectionId"]!.GetValue<int>() == section);
+        var byTeacher = await (await admin.GetAsync($"/api/v1/sections?teacherId={co.Id}")).JsonAsync();
+        Assert.Equal(section, Assert.Single(byTeacher["items"]!.AsArray())!["id"]!.GetValue<int>());
+
+        // Their slot is taken: as the lead of another class, or as its co-teacher.
+        var asLead = await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = co.Id,
+            name = "9B Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+        Assert.Contains("the teacher is already booked for section 9A Maths", asLead["errors"]!["meetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var other = await NewStaffAsync(app, s.School, "Alan", "Turing");
+        var asCo = await (await admin.PostAsJsonAsync("/api/v1/sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = other,
+            coTeacherIds = new[] { co.Id },
+            name = "9C Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "meetings");
+        Assert.Contains("co-teacher Grace Hopper is already booked for section 9A Maths", asCo["errors"]!["meetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Bad lists are refused at the field; a co-teacher's record is in use while they teach.
+        foreach (var bad in new[] { new[] { other }, [co.Id, co.Id], [987654] })
+        {
+            await (await admin.PostAsJsonAsync("/api/v1/sections", new { courseId = s.Course, termId = s.Autumn, teacherId = other, coTeacherIds = bad, name = "9D Maths" }))
+                .ProblemAsync(HttpStatusCode.BadRequest, "coTeacherIds");
+        }
+
+        await (await admin.DeleteAsync($"/api/v1/staff/{co.Id}")).ProblemAsync(HttpStatusCode.Conflict);
+
+        // Taken off the class, they no longer see it or its student.
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", created.Headers.ETag!.Tag, new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        }))).JsonAsync();
+        await (await coTeacher.GetAsync($"/api/v1/sections/{section}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await coTeacher.GetAsync($"/api/v1/students/{student}")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, await app.QueryAsync(db => db.SectionTeachers.CountAsync(c => c.SectionId == section)));
     }
 
     internal sealed record Setup(int School, int Course, int Autumn, int Spring, int P1, int P2, int Lab, int Teacher);

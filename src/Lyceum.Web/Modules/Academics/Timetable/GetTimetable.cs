@@ -236,7 +236,7 @@ public sealed class GetTimetableHandler(IDbContextFactory<LyceumDbContext> conte
         {
             // Active enrolments only: not withdrawn, or leaving after today.
             TimetableKind.Student => sections.Where(s => s.Enrollments.Any(e => e.StudentId == id && (e.WithdrawnOn == null || e.WithdrawnOn > today))),
-            TimetableKind.Staff => sections.Where(s => s.TeacherId == id),
+            TimetableKind.Staff => sections.Where(s => s.TeacherId == id || s.CoTeachers.Any(c => c.StaffMemberId == id)),
             TimetableKind.Room => sections.Where(s => s.RoomId == id),
             _ => sections.Where(s => s.Id == id),
         };
