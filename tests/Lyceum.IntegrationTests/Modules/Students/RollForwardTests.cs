@@ -1,11 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.IntegrationTests.Modules.Schools;
 using Lyceum.Modules.Students;
+using Lyceum.Modules.Students.RollForward;
+using Lyceum.Platform.Access;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lyceum.IntegrationTests.Modules.Students;
 
@@ -104,6 +108,60 @@ public sealed class RollForwardTests(AppFixture fixture)
         Assert.Equal((1, 1), (done["moved"]!.GetValue<int>(), done["alreadyInYear"]!.GetValue<int>()));
         Assert.Equal((7, 8), (await YearGroupAsync(app, intake), await YearGroupAsync(app, current)));
     }
+
+    [Theory, AllProviders]
+    public async Task The_page_offers_the_year_after_the_one_under_way_and_the_year_groups_of_current_students(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // During a year: the next one, not a later one. In the summer between two years: the one about to start.
+        var during = await SchoolStructureTests.NewSchoolAsync(admin);
+        var thisYear = await YearAsync(admin, during, "This", today.AddMonths(-6));
+        var nextYear = await YearAsync(admin, during, "Next", today.AddMonths(6));
+        await YearAsync(admin, during, "Later", today.AddMonths(18));
+        var summer = await SchoolStructureTests.NewSchoolAsync(admin);
+        await YearAsync(admin, summer, "Ended", today.AddMonths(-12));
+        var starting = await YearAsync(admin, summer, "Starting", today.AddMonths(1));
+        await StudentAsync(app, during, thisYear, 9, "9A");
+        await StudentAsync(app, during, thisYear, 7, "7A");
+        var leaver = await StudentAsync(app, during, thisYear, 13, "13A");
+        await app.QueryAsync(db => db.Students.Where(s => s.Id == leaver).ExecuteUpdateAsync(u => u.SetProperty(s => s.ArchivedAt, (DateTime?)DateTime.UtcNow)));
+        await using var scope = app.Services.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredService<RollForwardHandler>();
+        var office = await CallerAsync(app, scope, LyceumApp.DemoEmail(RoleNames.Moderator));
+
+        var choices = await handler.ChoicesAsync(office, during, default);
+        var between = await handler.ChoicesAsync(office, summer, default);
+
+        Assert.Equal(nextYear, choices.NextYearId);
+        Assert.Equal(["This", "Next", "Later"], choices.Years.Select(y => y.Name));
+        Assert.Equal([7, 9], choices.YearGroups); // the archived leaver's year group is not offered
+        Assert.Equal(starting, between.NextYearId);
+        Assert.Contains(during, (await handler.SchoolsAsync(office, default)).Select(s => s.Id));
+
+        // Without students.edit: no school to choose, and nothing about one asked for by id.
+        var teacher = await CallerAsync(app, scope, LyceumApp.DemoEmail(RoleNames.Teacher));
+        Assert.Empty(await handler.SchoolsAsync(teacher, default));
+        var none = await handler.ChoicesAsync(teacher, during, default);
+        Assert.Equal((0, null, 0), (none.Years.Count, none.NextYearId, none.YearGroups.Count));
+    }
+
+    private static async Task<Caller> CallerAsync(LyceumApp app, AsyncServiceScope scope, string email)
+    {
+        var id = await app.UserIdAsync(email);
+        return await scope.ServiceProvider.GetRequiredService<AccessService>()
+            .CallerAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", id.ToString())], "test")), default);
+    }
+
+    private static Task<int> YearAsync(HttpClient admin, int school, string name, DateOnly start) =>
+        SchoolStructureTests.CreateAsync(admin, "academic-years", new
+        {
+            schoolId = school,
+            name,
+            startDate = start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            endDate = start.AddMonths(11).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        });
 
     /// <summary>A new school with this academic year and the next (2040/41 and 2041/42).</summary>
     private static async Task<(int School, int ThisYear, int NextYear)> SchoolWithTwoYearsAsync(HttpClient admin)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lyceum.Modules.Students.ManageStudents;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
@@ -19,6 +20,15 @@ public sealed record RollForwardRequest(int? SchoolId, int? AcademicYearId, IRea
 public sealed record YearGroupMove(int From, int? To, int Students);
 
 public sealed record RollForwardResult(int AcademicYearId, bool DryRun, int Moved, int Left, int AlreadyInYear, IReadOnlyList<YearGroupMove> Moves);
+
+/// <summary>An academic year a school's students can move into.</summary>
+public sealed record RollForwardYear(int Id, string Name, DateOnly StartDate, DateOnly EndDate);
+
+/// <summary>
+/// What the page offers for one school: its academic years, the one to move into unless the user picks another (the
+/// year after the one under way at the school), and the year groups its current students are in.
+/// </summary>
+public sealed record RollForwardChoices(IReadOnlyList<RollForwardYear> Years, int? NextYearId, IReadOnlyList<int> YearGroups);
 
 /// <summary>
 /// Rolls year groups forward. Safe to repeat: each student records the academic year their year group is for, and a
@@ -131,6 +141,46 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
         var lines = moves.OrderBy(m => m.Key.From).Select(m => new YearGroupMove(m.Key.From, m.Key.To, m.Value)).ToList();
         return new RollForwardResult(target!.Id, r.DryRun == true, lines.Where(l => l.To is not null).Sum(l => l.Students),
             lines.Where(l => l.To is null).Sum(l => l.Students), already, lines);
+    }
+
+    /// <summary>The schools whose students the caller may move up.</summary>
+    public async Task<IReadOnlyList<SchoolChoice>> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await access.Reachable(db.Schools.AsNoTracking(), caller, Permissions.StudentsEdit)
+            .Where(s => s.ArchivedAt == null)
+            .OrderBy(s => s.Name)
+            .Select(s => new SchoolChoice(s.Id, s.Name))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The years and year groups of <paramref name="schoolId"/>; nothing for a school out of reach.</summary>
+    public async Task<RollForwardChoices> ChoicesAsync(Caller caller, int schoolId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var zone = await access.Reachable(db.Schools.AsNoTracking(), caller, Permissions.StudentsEdit)
+            .Where(s => s.Id == schoolId && s.ArchivedAt == null).Select(s => s.TimeZone).FirstOrDefaultAsync(cancellationToken);
+        if (zone is null)
+        {
+            return new RollForwardChoices([], null, []);
+        }
+
+        var years = await db.AcademicYears.AsNoTracking()
+            .Where(y => y.SchoolId == schoolId && y.ArchivedAt == null)
+            .OrderBy(y => y.StartDate)
+            .Select(y => new RollForwardYear(y.Id, y.Name, y.StartDate, y.EndDate))
+            .ToListAsync(cancellationToken);
+        // Today where the school is. In the summer between two years the one under way is the one just ended.
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime((TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var info) ? TimeZoneInfo.ConvertTime(now, info) : now).DateTime);
+        var current = years.FirstOrDefault(y => y.StartDate <= today && today <= y.EndDate) ?? years.LastOrDefault(y => y.StartDate <= today);
+        var next = current is null ? years.FirstOrDefault(y => y.StartDate > today) : years.FirstOrDefault(y => y.StartDate > current.StartDate);
+
+        var groups = await access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsEdit, Permissions.StudentsView)
+            .Where(s => s.SchoolId == schoolId && s.ArchivedAt == null)
+            .Select(s => s.YearGroup).Distinct().OrderBy(g => g)
+            .ToListAsync(cancellationToken);
+        return new RollForwardChoices(years, next?.Id, groups);
     }
 
     /// <summary>"7B" in year 7 becomes "8B" in year 8; a form that does not start with its year ("Red") stays.</summary>
