@@ -119,6 +119,8 @@ public sealed partial class OperationsTests(AppFixture fixture)
         Assert.True(paths.ContainsKey("/api/v1/me"));
         Assert.NotNull(paths["/api/v1/students"]!["get"]!["security"]);
         Assert.Null(paths["/api/v1/auth/token"]!["post"]!["security"]);
+        // A create that takes an Idempotency-Key says so, so that client generators send it.
+        Assert.Contains(paths["/api/v1/students"]!["post"]!["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
     }
 
     [Theory, AllProviders]

@@ -2,6 +2,7 @@ using Lyceum.Modules.Academics;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Audit;
 using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -60,6 +61,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
     public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -52,6 +52,19 @@ public static class ApiModule
             o.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IdempotencyKeyMetadata>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = IdempotencyKeys.Header,
+                        In = ParameterLocation.Header,
+                        Description = "Optional. A key of your choosing (a UUID) to retry this create safely for 24 hours: the same key " +
+                                      "answers the first result again (Idempotent-Replayed: true); with another body it is 422.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotentRequest.MaxKeyLength },
+                    });
+                }
+
                 if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
                 {
                     operation.Security ??= [];

@@ -99,6 +99,7 @@ public static class ApiProblems
         412 => "The record has changed since you read it.",
         413 => "The request body is too large.",
         415 => "Unsupported media type.",
+        422 => "The request cannot be processed.",
         428 => "A precondition is required.",
         429 => "Too many requests.",
         503 => "Service unavailable.",

@@ -70,6 +70,7 @@ public static class ObservabilityModule
         app.UseAuthentication();
         app.UseAuditActor();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
         app.UseAntiforgery();
         app.MapLyceumHealth();
         app.MapMetrics("/metrics").ExcludeFromDescription();

@@ -89,6 +89,8 @@ public static class RecordEndpoints
             .RequireAuthorization(kind.CreatePermission)
             .WithName("Create" + one)
             .WithSummary($"Add a {kind.Noun}")
+            .WithDescription("Send an Idempotency-Key header to retry safely: the same key answers the first result again.")
+            .WithIdempotencyKey()
             .ProducesValidationProblem();
 
         group.MapPut("/{id:int}", async Task<Results<Ok<TView>, ProblemHttpResult>> (

@@ -26,7 +26,9 @@ public static class ManageStudentsEndpoints
             .WithSummary("Add a student, optionally with their guardians")
             .WithDescription("Each entry of guardians links a guardian on record (guardianId) or adds one (guardian, needs guardians.create), " +
                 "with the link's relationship and flags. studentNumber may be left out: the school's next number is given. " +
-                "Errors name the field, e.g. guardians[1].guardian.email.")
+                "Errors name the field, e.g. guardians[1].guardian.email. Send an Idempotency-Key header to retry safely: " +
+                "the same key answers the first result again, and no second student is added.")
+            .WithIdempotencyKey()
             .ProducesValidationProblem();
 
         students.MapPost("/{id:int}/archive", async Task<Results<Ok<StudentDetails>, ProblemHttpResult>> (
