@@ -266,7 +266,22 @@ public sealed class RecordsSpecs(BrowserFixture browser)
             var teacher = await db.Staff.Where(s => s.SchoolId == school && s.ArchivedAt == null
                     && !db.Sections.Any(x => x.TeacherId == s.Id && x.Meetings.Any(m => m.Day == DayOfWeek.Saturday || m.Day == DayOfWeek.Sunday)))
                 .OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
-            return new { School = school, Department = department, Term = term, Period = period.Id, PeriodName = period.Name, Teacher = teacher };
+            // A second one free at the weekend, to share a class as its co-teacher.
+            var coTeacher = await db.Staff.Where(s => s.SchoolId == school && s.ArchivedAt == null && s.Id != teacher
+                    && !db.Sections.Any(x => (x.TeacherId == s.Id || x.CoTeachers.Any(c => c.StaffMemberId == s.Id))
+                                             && x.Meetings.Any(m => m.Day == DayOfWeek.Saturday || m.Day == DayOfWeek.Sunday)))
+                .OrderBy(s => s.Id).Select(s => new { s.Id, Name = s.FirstName + " " + s.LastName }).FirstAsync();
+            return new
+            {
+                School = school,
+                Department = department,
+                Term = term,
+                Period = period.Id,
+                PeriodName = period.Name,
+                Teacher = teacher,
+                CoTeacher = coTeacher.Id,
+                CoTeacherName = coTeacher.Name,
+            };
         });
         static string Text(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var page = await browser.NewPageAsync();
@@ -304,6 +319,20 @@ public sealed class RecordsSpecs(BrowserFixture browser)
         await Assertions.Expect(page.Locator("fieldset.ly-meetings")).ToHaveAttributeAsync("aria-describedby", "meetings-error");
         Assert.Equal("/structure/sections/new", new Uri(page.Url).AbsolutePath);
         Assert.False(await browser.App.QueryAsync(db => db.Sections.AnyAsync(s => s.CourseId == course.Id && s.Name == $"{code}-B")));
+
+        // Section A gets a co-teacher: chosen from the school's staff, shown as a chip, saved with it and named in the list.
+        var sectionA = await browser.App.QueryAsync(db => db.Sections.Where(s => s.CourseId == course.Id && s.Name == $"{code}-A").Select(s => s.Id).SingleAsync());
+        await page.GotoAsync($"/structure/sections/{Text(sectionA)}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save changes", Exact = true })).ToBeEnabledAsync();
+        await page.Locator("#add-co-teacher").SelectOptionAsync(Text(setting.CoTeacher));
+        await Assertions.Expect(page.Locator(".ly-co-teachers .ly-chips li")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(setting.CoTeacherName)));
+        await Assertions.Expect(page.Locator("#add-co-teacher")).ToHaveValueAsync(""); // ready for another, not showing the next name
+        await BrowserFixture.ScreenshotAsync(page, "section-co-teacher");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/sections");
+        Assert.Equal([setting.CoTeacher], await browser.App.QueryAsync(db => db.SectionTeachers.Where(c => c.SectionId == sectionA).Select(c => c.StaffMemberId).ToListAsync()));
+        await SearchAsync(page, "Search sections", $"{code}-A", $"{code}-A");
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex($"^with (\\w+ )?{System.Text.RegularExpressions.Regex.Escape(setting.CoTeacherName)}$"))).ToBeVisibleAsync();
 
         foreach (var width in new[] { 1280, 390 })
         {
