@@ -2,6 +2,7 @@ using Lyceum.Modules.Identity.Accounts;
 using Lyceum.Modules.Identity.Demo;
 using Lyceum.Modules.Identity.GetMe;
 using Lyceum.Modules.Identity.IssueToken;
+using Lyceum.Modules.Identity.ListAccounts;
 using Lyceum.Modules.Identity.RefreshAccessToken;
 using Lyceum.Modules.Identity.RevokeToken;
 using Lyceum.Modules.Identity.Roles;
@@ -32,6 +33,8 @@ public static class IdentityModule
         services.AddScoped<DeleteRoleHandler>();
         services.AddScoped<UserRolesHandler>();
         services.AddScoped<AccountsHandler>();
+        services.AddScoped<AccountActions>();
+        services.AddScoped<ListAccountsHandler>();
         return services;
     }
 

@@ -94,12 +94,12 @@ public static class SortingExtensions
     /// Applies the requested sort (or the default) from a map of field name to key selector, then the id, so that
     /// paging is stable when values tie.
     /// </summary>
-    public static IQueryable<T> SortBy<T>(
+    public static IQueryable<T> SortBy<T, TKey>(
         this IQueryable<T> query,
         IReadOnlyList<SortField> sort,
         IReadOnlyDictionary<string, Expression<Func<T, object?>>> fields,
         IReadOnlyList<SortField> defaultSort,
-        Expression<Func<T, int>> id)
+        Expression<Func<T, TKey>> id)
     {
         IOrderedQueryable<T>? ordered = null;
         foreach (var s in sort.Count > 0 ? sort : defaultSort)

@@ -129,6 +129,9 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("POST /api/v1/users/invitations", async c => Post("/api/v1/users/invitations", new { personType = "staff", personId = await c.NewStaffAsync() }),
             Unauthorized, Created, Created, Forbidden, Forbidden, Forbidden, Forbidden),
+        // users.view is install-wide: the office and the administrator see every account, nobody else any.
+        new Row("GET /api/v1/users/", c => Task.FromResult(Get("/api/v1/users?status=active&sort=-createdAt")),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("GET /api/v1/users/{userId:guid}", async c => Get($"/api/v1/users/{await c.NewUserAsync()}"),
             Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("POST /api/v1/users/{userId:guid}/password-link", async c => Post($"/api/v1/users/{await c.NewUserAsync()}/password-link", new { }),
@@ -223,7 +226,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
         "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}", "POST /api/v1/students/", "GET /api/v1/guardians/",
         "PUT /api/v1/staff/{id:int}", "POST /api/v1/users/invitations", "POST /api/v1/users/{userId:guid}/deactivate",
-        "GET /api/v1/timetable",
+        "GET /api/v1/timetable", "GET /api/v1/users/",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()

@@ -60,6 +60,13 @@ public sealed class AccountsHandler(
     private static readonly string[] AnyOfficePreset = [.. OfficePresets.Values.SelectMany(p => p).Distinct()];
 
     /// <summary>
+    /// Whether the caller may make links for, or (de)activate, an account holding these roles, as far as its roles go
+    /// (the action's own permission aside): pages offer only what the handler would do.
+    /// </summary>
+    public static bool MayManage(Caller caller, IEnumerable<string> roleNames) =>
+        caller.CanEverywhere(Permissions.RolesManage) || roleNames.All(AnyOfficePreset.Contains);
+
+    /// <summary>
     /// Where set-password links point: <c>Lyceum:PublicUrl</c> when set (the address people use, behind a proxy that
     /// terminates TLS), else <paramref name="reached"/>, the site's root as the caller reached it.
     /// </summary>
@@ -137,7 +144,7 @@ public sealed class AccountsHandler(
             Id = Guid.CreateVersion7(),
             UserName = email,
             Email = email,
-            DisplayName = person.DisplayName,
+            DisplayName = person.Name,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,
         };
@@ -324,22 +331,20 @@ public sealed class AccountsHandler(
             : new Error.Forbidden($"This account holds {string.Join(", ", beyond)}: only someone who may manage roles can do this.");
     }
 
-    private sealed record Person(int Id, string DisplayName, string? Email, Guid? UserId);
-
     /// <summary>The person if the caller may see them (the kind's view permission) and the record is not archived.</summary>
-    private Task<Person?> FindPersonAsync(Caller caller, PersonType type, int id, CancellationToken cancellationToken, bool includeArchived = false) => type switch
+    private Task<AccountPerson?> FindPersonAsync(Caller caller, PersonType type, int id, CancellationToken cancellationToken, bool includeArchived = false) => type switch
     {
         PersonType.Staff => access.Reachable(db.Staff.AsNoTracking(), caller, Permissions.StaffView)
             .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
-            .Select(p => new Person(p.Id, ((p.Title ?? "") + " " + p.FirstName + " " + p.LastName).Trim(), p.Email, p.UserId))
+            .Select(AccountPeople.Staff)
             .FirstOrDefaultAsync(cancellationToken),
         PersonType.Guardian => access.Reachable(db.Guardians.AsNoTracking(), caller, Permissions.GuardiansView)
             .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
-            .Select(p => new Person(p.Id, ((p.Title ?? "") + " " + p.FirstName + " " + p.LastName).Trim(), p.Email, p.UserId))
+            .Select(AccountPeople.Guardian)
             .FirstOrDefaultAsync(cancellationToken),
         _ => access.Reachable(db.Students.AsNoTracking(), caller, Permissions.StudentsView)
             .Where(p => p.Id == id && (includeArchived || p.ArchivedAt == null))
-            .Select(p => new Person(p.Id, (p.PreferredName ?? p.FirstName) + " " + p.LastName, p.Email, p.UserId))
+            .Select(AccountPeople.Student)
             .FirstOrDefaultAsync(cancellationToken),
     };
 

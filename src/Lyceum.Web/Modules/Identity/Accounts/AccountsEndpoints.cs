@@ -1,3 +1,4 @@
+using Lyceum.Modules.Identity.ListAccounts;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,6 +10,7 @@ public static class AccountsEndpoints
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Accounts");
+        users.MapListAccounts();
         users.MapPost("/invitations", async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> (
                 InviteRequest request, Caller caller, HttpContext http, AccountsHandler handler, CancellationToken cancellationToken) =>
             {
