@@ -1,3 +1,4 @@
+using Lyceum.Modules.Schools;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
@@ -55,7 +56,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return new Error.NotFound($"There is no section {sectionId}.");
         }
 
-        var on = request.EnrolledOn ?? Today(section.TermStart, section.TermEnd);
+        var on = request.EnrolledOn ?? await TodayInTermAsync(db, section.SchoolId, section.TermStart, section.TermEnd, cancellationToken);
         if (on < section.TermStart || on > section.TermEnd)
         {
             return Error.Field("enrolledOn", $"Must lie inside the section's term ({section.TermStart:yyyy-MM-dd} to {section.TermEnd:yyyy-MM-dd}).");
@@ -153,8 +154,9 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
                 : new Error.Conflict($"This student was already withdrawn on {already:yyyy-MM-dd}.");
         }
 
-        var term = await db.Sections.Where(s => s.Id == enrollment.SectionId).Select(s => new { s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
-        var on = request.WithdrawnOn ?? Today(term.StartDate, term.EndDate);
+        var term = await db.Sections.Where(s => s.Id == enrollment.SectionId)
+            .Select(s => new { s.Course!.SchoolId, s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
+        var on = request.WithdrawnOn ?? await TodayInTermAsync(db, term.SchoolId, term.StartDate, term.EndDate, cancellationToken);
         if (on < enrollment.EnrolledOn || on > term.EndDate)
         {
             return Error.Field("withdrawnOn", $"Must lie between the enrolment ({enrollment.EnrolledOn:yyyy-MM-dd}) and the end of the term ({term.EndDate:yyyy-MM-dd}).");
@@ -181,7 +183,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
         }
 
         var from = await db.Sections.AsNoTracking().Where(s => s.Id == enrollment.SectionId)
-            .Select(s => new { s.CourseId, s.TermId, s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
+            .Select(s => new { s.CourseId, s.Course!.SchoolId, s.TermId, s.Term!.StartDate, s.Term.EndDate }).FirstAsync(cancellationToken);
         await ClaimPlacesAsync(db, targetId, cancellationToken);
         var target = await SectionAsync(db, caller, targetId, cancellationToken);
         if (target is null || target.Id == enrollment.SectionId)
@@ -208,7 +210,7 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return Error.Field("sectionId", $"The student is already in section {target.Name}.");
         }
 
-        var on = request.On ?? Today(from.StartDate, from.EndDate);
+        var on = request.On ?? await TodayInTermAsync(db, from.SchoolId, from.StartDate, from.EndDate, cancellationToken);
         if (on < enrollment.EnrolledOn || on > from.EndDate)
         {
             return Error.Field("on", $"Must lie between the enrolment ({enrollment.EnrolledOn:yyyy-MM-dd}) and the end of the term ({from.EndDate:yyyy-MM-dd}).");
@@ -289,10 +291,10 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             e.Id, e.SectionId, e.Section!.Name, e.StudentId, e.Student!.StudentNumber, e.Student.FirstName, e.Student.LastName,
             e.Student.YearGroup, e.EnrolledOn, e.WithdrawnOn));
 
-    /// <summary>Today in UTC, kept inside the term (enrolling before a term starts dates the enrolment at its start).</summary>
-    private DateOnly Today(DateOnly start, DateOnly end)
+    /// <summary>Today where the school is, kept inside the term (enrolling before a term starts dates the enrolment at its start).</summary>
+    private async Task<DateOnly> TodayInTermAsync(LyceumDbContext db, int schoolId, DateOnly start, DateOnly end, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = await clock.TodayAtAsync(db, schoolId, cancellationToken);
         return today < start ? start : today > end ? end : today;
     }
 }

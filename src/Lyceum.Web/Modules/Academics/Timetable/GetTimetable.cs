@@ -1,3 +1,4 @@
+using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -94,7 +95,7 @@ public sealed class GetTimetableHandler(IDbContextFactory<LyceumDbContext> conte
         }
 
         var school = subject.SchoolId;
-        var today = await TodayAtAsync(db, school, cancellationToken);
+        var today = await clock.TodayAtAsync(db, school, cancellationToken);
         var terms = await db.Terms.AsNoTracking()
             .Where(t => t.AcademicYear!.SchoolId == school && t.ArchivedAt == null)
             .OrderBy(t => t.StartDate)
@@ -255,14 +256,5 @@ public sealed class GetTimetableHandler(IDbContextFactory<LyceumDbContext> conte
             .ToListAsync(cancellationToken);
         return [.. rows.SelectMany(s => s.Meetings.Select(m =>
             new TimetableMeeting(m.Day, m.PeriodId, s.Id, s.Name, s.Course, s.TeacherId, s.Teacher, s.RoomId, s.Room)))];
-    }
-
-    /// <summary>Today's date where the school is (its time zone), so that "today" turns at the school's midnight.</summary>
-    private async Task<DateOnly> TodayAtAsync(LyceumDbContext db, int school, CancellationToken cancellationToken)
-    {
-        var zone = await db.Schools.AsNoTracking().Where(s => s.Id == school).Select(s => s.TimeZone).FirstAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var local = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var info) ? TimeZoneInfo.ConvertTime(now, info) : now;
-        return DateOnly.FromDateTime(local.DateTime);
     }
 }

@@ -1,3 +1,4 @@
+using Lyceum.Modules.Schools;
 using Lyceum.Modules.Students.EditStudent;
 using Lyceum.Modules.Students.GetStudent;
 using Lyceum.Modules.Students.Guardians;
@@ -251,7 +252,7 @@ public sealed class ManageStudentsHandler(
             // Restoring does not put them back in classes; the office enrols them again where they return.
             if (archive)
             {
-                student.Leave(clock.GetUtcNow().UtcDateTime, Today);
+                student.Leave(clock.GetUtcNow().UtcDateTime, await clock.TodayAtAsync(db, student.SchoolId, cancellationToken));
             }
             else
             {

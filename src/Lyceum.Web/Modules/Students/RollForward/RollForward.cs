@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lyceum.Modules.Schools;
 using Lyceum.Modules.Students.ManageStudents;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -99,7 +100,7 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
             .Where(x => x.AcademicYearId == null || db.AcademicYears.Any(y => y.Id == x.AcademicYearId && y.StartDate < target!.StartDate))
             .Include(x => x.Enrollments.Where(e => e.WithdrawnOn == null))
             .ToListAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = await clock.TodayAtAsync(db, school!.Value, cancellationToken);
 
         var moves = new Dictionary<(int From, int? To), int>();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -171,8 +172,7 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
             .Select(y => new RollForwardYear(y.Id, y.Name, y.StartDate, y.EndDate))
             .ToListAsync(cancellationToken);
         // Today where the school is. In the summer between two years the one under way is the one just ended.
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime((TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var info) ? TimeZoneInfo.ConvertTime(now, info) : now).DateTime);
+        var today = clock.Today(zone);
         var current = years.FirstOrDefault(y => y.StartDate <= today && today <= y.EndDate) ?? years.LastOrDefault(y => y.StartDate <= today);
         var next = current is null ? years.FirstOrDefault(y => y.StartDate > today) : years.FirstOrDefault(y => y.StartDate > current.StartDate);
 
