@@ -200,6 +200,21 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
         return true;
     }
 
+    /// <summary>
+    /// Whether the caller's <paramref name="permission"/> reaches this record (a teacher's <c>staff.edit</c> reaches
+    /// their own record, not a colleague's): a form offers only the buttons that would work.
+    /// </summary>
+    public async Task<bool> ReachesAsync(Caller caller, int id, string permission, CancellationToken cancellationToken)
+    {
+        if (!caller.Can(permission))
+        {
+            return false;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Editable(db, caller, permission).AnyAsync(r => r.Id == id, cancellationToken);
+    }
+
     private IQueryable<TEntity> Editable(LyceumDbContext db, Caller caller, string? permission = null) =>
         access.Reachable(db.Set<TEntity>(), caller, permission ?? kind.EditPermission, kind.ViewPermission);
 

@@ -9,7 +9,7 @@ namespace Lyceum.Platform.Records;
 
 /// <summary>
 /// The choices a record form or filter offers (schools, years, departments), read through the kinds' own handlers, so
-/// a list only offers what the caller's grants reach. The first page of at most <see cref="ListQuery.MaxPageSize"/>.
+/// a list only offers what the caller's grants reach. Every page, up to <see cref="MaxPages"/> of them.
 /// </summary>
 public sealed class RecordOptions(IServiceProvider services)
 {
@@ -54,11 +54,30 @@ public sealed class RecordOptions(IServiceProvider services)
         where TView : class, IRecordView
     {
         var handler = services.GetRequiredService<RecordHandler<TEntity, TRequest, TView>>();
-        var result = await handler.ListAsync(
-            caller, new ListQuery("1", ListQuery.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null),
-            filters ?? new Dictionary<string, int>(), includeArchived: false, CancellationToken.None);
-        return result.IsSuccess ? result.Value!.Items : [];
+        var size = ListQuery.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var views = new List<TView>();
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var result = await handler.ListAsync(
+                caller, new ListQuery(page.ToString(System.Globalization.CultureInfo.InvariantCulture), size, null, null),
+                filters ?? new Dictionary<string, int>(), includeArchived: false, CancellationToken.None);
+            if (!result.IsSuccess)
+            {
+                break;
+            }
+
+            views.AddRange(result.Value!.Items);
+            if (views.Count >= result.Value.TotalCount || result.Value.Items.Count < ListQuery.MaxPageSize)
+            {
+                break;
+            }
+        }
+
+        return views;
     }
+
+    /// <summary>A large school's staff (a few hundred) all appear; past this many a choice needs a search, not a list.</summary>
+    private const int MaxPages = 20;
 
     private static Dictionary<string, int> InSchool(int schoolId) => new() { ["schoolId"] = schoolId };
 }

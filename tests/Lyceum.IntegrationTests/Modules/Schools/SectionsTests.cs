@@ -1,12 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.IntegrationTests.Modules.Students;
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Staff;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
+using Lyceum.Platform.Records;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests;
 
 namespace Lyceum.IntegrationTests.Modules.Schools;
@@ -328,6 +333,27 @@ public sealed class SectionsTests(AppFixture fixture)
         await (await coTeacher.GetAsync($"/api/v1/sections/{section}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await coTeacher.GetAsync($"/api/v1/students/{student}")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, await app.QueryAsync(db => db.SectionTeachers.CountAsync(c => c.SectionId == section)));
+    }
+
+    [Theory, AllProviders]
+    public async Task A_large_schools_whole_staff_is_offered_as_teachers_not_only_the_first_page(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await NewSchoolAsync(admin);
+        await app.InsertAsync([.. Enumerable.Range(1, ListQuery.MaxPageSize + 30).Select(i => new StaffMember
+        {
+            SchoolId = school, StaffNumber = $"L{i:D4}", FirstName = "Teacher", LastName = $"Number {i:D4}", Email = $"t{i}.{Guid.NewGuid():N}@lyceum.test",
+        })]);
+        await using var scope = app.Services.CreateAsyncScope();
+        var id = await app.UserIdAsync(LyceumApp.AdminEmail);
+        var caller = await scope.ServiceProvider.GetRequiredService<AccessService>()
+            .CallerAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", id.ToString())], "test")), default);
+
+        var offered = await scope.ServiceProvider.GetRequiredService<RecordOptions>().StaffAsync(caller, school);
+
+        Assert.Equal(ListQuery.MaxPageSize + 30, offered.Count);
+        Assert.Contains(offered, o => o.Name == $"Teacher Number {ListQuery.MaxPageSize + 30:D4}");
     }
 
     internal sealed record Setup(int School, int Course, int Autumn, int Spring, int P1, int P2, int Lab, int Teacher);
