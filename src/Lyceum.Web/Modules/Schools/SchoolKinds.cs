@@ -72,17 +72,17 @@ public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
     }
 
     public override School Create(SchoolRequest r) =>
-        new() { Name = r.Name!.Trim(), Code = r.Code!.Trim(), TimeZone = r.TimeZone!.Trim(), Address = Blank(r.Address), Phone = Blank(r.Phone), Email = Blank(r.Email), Website = Blank(r.Website) };
+        new() { Name = r.Name!.Trim(), Code = r.Code!.Trim(), TimeZone = r.TimeZone!.Trim(), Address = TextInput.Blank(r.Address), Phone = TextInput.Blank(r.Phone), Email = TextInput.Blank(r.Email), Website = TextInput.Blank(r.Website) };
 
     public override void Apply(SchoolRequest r, School s)
     {
         s.Name = r.Name!.Trim();
         s.Code = r.Code!.Trim();
         s.TimeZone = r.TimeZone!.Trim();
-        s.Address = Blank(r.Address);
-        s.Phone = Blank(r.Phone);
-        s.Email = Blank(r.Email);
-        s.Website = Blank(r.Website);
+        s.Address = TextInput.Blank(r.Address);
+        s.Phone = TextInput.Blank(r.Phone);
+        s.Email = TextInput.Blank(r.Email);
+        s.Website = TextInput.Blank(r.Website);
     }
 
     public override async Task<string?> InUseAsync(LyceumDbContext db, School s, CancellationToken cancellationToken) =>
@@ -132,13 +132,13 @@ public sealed class BranchKind : SchoolOwnedKind<Branch, BranchRequest, BranchVi
         return Task.CompletedTask;
     }
 
-    public override Branch Create(BranchRequest r) => new() { SchoolId = r.SchoolId!.Value, Name = r.Name!.Trim(), Address = Blank(r.Address), Phone = Blank(r.Phone) };
+    public override Branch Create(BranchRequest r) => new() { SchoolId = r.SchoolId!.Value, Name = r.Name!.Trim(), Address = TextInput.Blank(r.Address), Phone = TextInput.Blank(r.Phone) };
 
     public override void Apply(BranchRequest r, Branch b)
     {
         b.Name = r.Name!.Trim();
-        b.Address = Blank(r.Address);
-        b.Phone = Blank(r.Phone);
+        b.Address = TextInput.Blank(r.Address);
+        b.Phone = TextInput.Blank(r.Phone);
     }
 
     public override Task<string?> InUseAsync(LyceumDbContext db, Branch entity, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
@@ -352,12 +352,12 @@ public sealed class RoomKind : SchoolOwnedKind<Room, RoomRequest, RoomView>
         return Task.CompletedTask;
     }
 
-    public override Room Create(RoomRequest r) => new() { SchoolId = r.SchoolId!.Value, Name = r.Name!.Trim(), Building = Blank(r.Building), Capacity = r.Capacity ?? 0 };
+    public override Room Create(RoomRequest r) => new() { SchoolId = r.SchoolId!.Value, Name = r.Name!.Trim(), Building = TextInput.Blank(r.Building), Capacity = r.Capacity ?? 0 };
 
     public override void Apply(RoomRequest r, Room x)
     {
         x.Name = r.Name!.Trim();
-        x.Building = Blank(r.Building);
+        x.Building = TextInput.Blank(r.Building);
         x.Capacity = r.Capacity ?? 0;
     }
 

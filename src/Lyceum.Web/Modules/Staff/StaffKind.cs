@@ -112,24 +112,24 @@ public sealed class StaffKind : SchoolOwnedKind<StaffMember, StaffRequest, Staff
     {
         SchoolId = r.SchoolId!.Value,
         StaffNumber = r.StaffNumber!.Trim(),
-        Title = Blank(r.Title),
+        Title = TextInput.Blank(r.Title),
         FirstName = r.FirstName!.Trim(),
         LastName = r.LastName!.Trim(),
         Email = r.Email!.Trim(),
-        Phone = Blank(r.Phone),
-        JobTitle = Blank(r.JobTitle),
+        Phone = TextInput.Blank(r.Phone),
+        JobTitle = TextInput.Blank(r.JobTitle),
         DepartmentId = r.DepartmentId,
     };
 
     public override void Apply(StaffRequest r, StaffMember s)
     {
         s.StaffNumber = r.StaffNumber!.Trim();
-        s.Title = Blank(r.Title);
+        s.Title = TextInput.Blank(r.Title);
         s.FirstName = r.FirstName!.Trim();
         s.LastName = r.LastName!.Trim();
         s.Email = r.Email!.Trim();
-        s.Phone = Blank(r.Phone);
-        s.JobTitle = Blank(r.JobTitle);
+        s.Phone = TextInput.Blank(r.Phone);
+        s.JobTitle = TextInput.Blank(r.JobTitle);
         s.DepartmentId = r.DepartmentId;
     }
 

@@ -15,6 +15,9 @@ public static class TextInput
 
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>An optional field as stored: trimmed, and null when left blank.</summary>
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     public static bool IsClean(string? text)
     {
         if (string.IsNullOrEmpty(text))

@@ -111,7 +111,4 @@ public abstract class RecordKind<TEntity, TRequest, TView>
 
     /// <summary>The field a unique-index clash on save is reported on, with its message; null lets it be a 409.</summary>
     public virtual (string Field, string Message)? DuplicateField(TRequest request) => null;
-
-    /// <summary>Trims a text field; empty becomes null.</summary>
-    protected static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

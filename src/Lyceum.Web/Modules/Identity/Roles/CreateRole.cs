@@ -23,7 +23,7 @@ public sealed class CreateRoleHandler(IDbContextFactory<LyceumDbContext> context
         {
             Id = Guid.CreateVersion7(),
             NormalizedName = RoleRules.Normalize(request.Name),
-            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            Description = TextInput.Blank(request.Description),
             ConcurrencyStamp = Guid.NewGuid().ToString(),
         };
         role.Grants.AddRange(grants.Value!.Select(g => new RoleGrant

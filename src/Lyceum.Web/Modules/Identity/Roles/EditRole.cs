@@ -42,7 +42,7 @@ public sealed class EditRoleHandler(IDbContextFactory<LyceumDbContext> contexts)
 
         role.Name = request.Name!.Trim();
         role.NormalizedName = RoleRules.Normalize(request.Name);
-        role.Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
+        role.Description = TextInput.Blank(request.Description);
         role.ConcurrencyStamp = Guid.NewGuid().ToString();
 
         // Keep the grants that stay, so the audit trail shows only what was taken away and what was added.

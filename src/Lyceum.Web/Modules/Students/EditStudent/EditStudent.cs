@@ -57,14 +57,14 @@ public sealed class EditStudentHandler(
 
         student.FirstName = request.FirstName!.Trim();
         student.LastName = request.LastName!.Trim();
-        student.PreferredName = Blank(request.PreferredName);
+        student.PreferredName = TextInput.Blank(request.PreferredName);
         student.DateOfBirth = request.DateOfBirth!.Value;
         student.Gender = request.Gender ?? Gender.Unspecified;
         student.YearGroup = request.YearGroup!.Value;
-        student.FormGroup = Blank(request.FormGroup);
-        student.Email = Blank(request.Email);
-        student.Phone = Blank(request.Phone);
-        student.Address = Blank(request.Address);
+        student.FormGroup = TextInput.Blank(request.FormGroup);
+        student.Email = TextInput.Blank(request.Email);
+        student.Phone = TextInput.Blank(request.Phone);
+        student.Address = TextInput.Blank(request.Address);
 
         try
         {
@@ -114,5 +114,4 @@ public sealed class EditStudentHandler(
     private static Error.PreconditionFailed Stale =>
         new("This student was changed by someone else since you read it. Reload the record and apply your change again.");
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

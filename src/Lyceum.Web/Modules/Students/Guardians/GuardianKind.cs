@@ -83,22 +83,22 @@ public sealed class GuardianKind : SchoolOwnedKind<Guardian, GuardianRequest, Gu
     public override Guardian Create(GuardianRequest r) => new()
     {
         SchoolId = r.SchoolId!.Value,
-        Title = Blank(r.Title),
+        Title = TextInput.Blank(r.Title),
         FirstName = r.FirstName!.Trim(),
         LastName = r.LastName!.Trim(),
-        Email = Blank(r.Email),
-        Phone = Blank(r.Phone),
-        Address = Blank(r.Address),
+        Email = TextInput.Blank(r.Email),
+        Phone = TextInput.Blank(r.Phone),
+        Address = TextInput.Blank(r.Address),
     };
 
     public override void Apply(GuardianRequest r, Guardian g)
     {
-        g.Title = Blank(r.Title);
+        g.Title = TextInput.Blank(r.Title);
         g.FirstName = r.FirstName!.Trim();
         g.LastName = r.LastName!.Trim();
-        g.Email = Blank(r.Email);
-        g.Phone = Blank(r.Phone);
-        g.Address = Blank(r.Address);
+        g.Email = TextInput.Blank(r.Email);
+        g.Phone = TextInput.Blank(r.Phone);
+        g.Address = TextInput.Blank(r.Address);
     }
 
     public override async Task<string?> InUseAsync(LyceumDbContext db, Guardian g, CancellationToken cancellationToken) =>

@@ -124,14 +124,14 @@ public sealed class ManageStudentsHandler(
             StudentNumber = number!,
             FirstName = r.FirstName!.Trim(),
             LastName = r.LastName!.Trim(),
-            PreferredName = Blank(r.PreferredName),
+            PreferredName = TextInput.Blank(r.PreferredName),
             DateOfBirth = r.DateOfBirth!.Value,
             Gender = r.Gender ?? Gender.Unspecified,
             YearGroup = r.YearGroup!.Value,
-            FormGroup = Blank(r.FormGroup),
-            Email = Blank(r.Email),
-            Phone = Blank(r.Phone),
-            Address = Blank(r.Address),
+            FormGroup = TextInput.Blank(r.FormGroup),
+            Email = TextInput.Blank(r.Email),
+            Phone = TextInput.Blank(r.Phone),
+            Address = TextInput.Blank(r.Address),
             AdmittedOn = admittedOn,
             Guardians = links,
         };
@@ -221,12 +221,12 @@ public sealed class ManageStudentsHandler(
                     link.Guardian = new Guardian
                     {
                         SchoolId = school!.Value,
-                        Title = Blank(g.Title),
+                        Title = TextInput.Blank(g.Title),
                         FirstName = g.FirstName!.Trim(),
                         LastName = g.LastName!.Trim(),
-                        Email = Blank(g.Email),
-                        Phone = Blank(g.Phone),
-                        Address = Blank(g.Address),
+                        Email = TextInput.Blank(g.Email),
+                        Phone = TextInput.Blank(g.Phone),
+                        Address = TextInput.Blank(g.Address),
                     };
                 }
             }
@@ -485,5 +485,4 @@ public sealed class ManageStudentsHandler(
     private static Error.PreconditionFailed Stale =>
         new("This student was changed by someone else since you read it. Reload the record and apply your change again.");
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
