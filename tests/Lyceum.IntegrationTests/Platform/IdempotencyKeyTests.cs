@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Lyceum.IntegrationTests.Infrastructure;
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -88,6 +89,27 @@ public sealed class IdempotencyKeyTests(AppFixture fixture)
         using var retry = await admin.SendAsync(Post("/api/v1/rooms", key, new JsonObject { ["schoolId"] = school, ["name"] = "Lab 7" }));
         Assert.Equal(room["id"]!.GetValue<int>(), (await retry.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<int>());
         Assert.Equal(1, await app.QueryAsync(db => db.Rooms.CountAsync(r => r.SchoolId == school)));
+    }
+
+    [Theory, AllProviders]
+    public async Task A_key_older_than_a_day_is_forgotten_with_its_kept_answer(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await NewSchoolAsync(admin);
+        var user = await app.UserIdAsync(LyceumApp.AdminEmail);
+        var (key, other) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var old = DateTime.UtcNow.AddHours(-25);
+        var body = new JsonObject { ["schoolId"] = school, ["name"] = "Old room" };
+        await app.InsertAsync(
+            new IdempotentRequest { UserId = user, Key = key, Endpoint = "POST /api/v1/rooms", RequestHash = "x", StatusCode = 201, Body = "{}", CreatedAt = old },
+            new IdempotentRequest { UserId = user, Key = other, Endpoint = "POST /api/v1/rooms", RequestHash = "y", StatusCode = 201, Body = "{\"secret\":1}", CreatedAt = old });
+
+        using var response = await admin.SendAsync(Post("/api/v1/rooms", key, body));
+
+        Assert.Equal("Old room", (await response.JsonAsync(HttpStatusCode.Created))["name"]!.GetValue<string>());
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        Assert.False(await app.QueryAsync(db => db.IdempotentRequests.AnyAsync(r => r.Key == other)));
     }
 
     [Theory, AllProviders]

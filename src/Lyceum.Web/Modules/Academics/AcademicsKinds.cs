@@ -102,7 +102,10 @@ public sealed class CourseKind : SchoolOwnedKind<Course, CourseRequest, CourseVi
 /// <summary>One weekly meeting of a section: a day and a period of the bell schedule.</summary>
 public sealed record MeetingRequest(DayOfWeek? Day, int? PeriodId);
 
-/// <summary>A section as sent: <see cref="TeacherId"/> leads it; <see cref="CoTeacherIds"/> (optional) share it.</summary>
+/// <summary>
+/// A section as sent: <see cref="TeacherId"/> leads it; <see cref="CoTeacherIds"/> share it. Left out (null), an edit
+/// keeps the co-teachers it has (a client that predates them does not wipe them); <c>[]</c> takes them all off.
+/// </summary>
 public sealed record SectionRequest(
     int? CourseId, int? TermId, int? TeacherId, int? RoomId, string? Name, int? Capacity, IReadOnlyList<MeetingRequest>? Meetings,
     IReadOnlyList<int>? CoTeacherIds = null);
@@ -245,7 +248,7 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             errors.Add("teacherId", $"There is no member of staff {teacherId} at the course's school (or they have left).");
         }
 
-        var coTeachers = r.CoTeacherIds ?? [];
+        var coTeachers = r.CoTeacherIds ?? existing?.CoTeachers.Select(c => c.StaffMemberId).ToList() ?? [];
         if (coTeachers.Count > MaxCoTeachers)
         {
             errors.Add("coTeacherIds", $"At most {MaxCoTeachers} co-teachers.");
@@ -445,7 +448,12 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
             s.Meetings.Add(new SectionMeeting { Day = day, PeriodId = period });
         }
 
-        var coTeachers = (r.CoTeacherIds ?? []).ToHashSet();
+        if (r.CoTeacherIds is not { } wantedTeachers)
+        {
+            return;
+        }
+
+        var coTeachers = wantedTeachers.ToHashSet();
         s.CoTeachers.RemoveAll(c => !coTeachers.Contains(c.StaffMemberId));
         foreach (var staff in coTeachers.Where(t => !s.CoTeachers.Any(c => c.StaffMemberId == t)))
         {

@@ -27,6 +27,7 @@ public static class ApiModule
         builder.WebHostBuilderOrNull()?.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
 
         builder.Services.AddApiProblems();
+        builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer((document, _, _) =>

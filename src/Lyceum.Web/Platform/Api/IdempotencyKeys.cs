@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Data;
+using Lyceum.Platform.Startup;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,12 @@ public sealed class IdempotencyKeyMetadata;
 /// <summary>
 /// <c>Idempotency-Key</c> on creates (the IETF httpapi draft): a client that retries a POST after a dropped connection
 /// sends the same key, and gets the first answer again (with <c>Idempotent-Replayed: true</c>) instead of a second
-/// record. Keys are per account and kept for <see cref="KeptFor"/>. The same key with another body is 422; a retry
-/// while the first is still running is 409. Only a success is kept: after a 4xx the key is free to use again.
-/// Without the header nothing changes. Creates that are idempotent by themselves (enrolment, roll forward) need none.
+/// record. Keys are per account and kept for <see cref="KeptFor"/> (<see cref="IdempotencyPurge"/> removes older
+/// ones, and with them the kept answers). The same key with another body is 422; a retry while the first is still
+/// running is 409. A success is kept; after a refusal (4xx) the key is free to use again. When the first request
+/// failed without an answer (an exception, a dying node) it is unknown whether it saved: the key stays taken (409)
+/// until <see cref="Abandoned"/> has passed. Without the header nothing changes. Creates that are idempotent by
+/// themselves (enrolment, roll forward) need none.
 /// </summary>
 public static class IdempotencyKeys
 {
@@ -65,6 +69,7 @@ public static class IdempotencyKeys
         context.Request.Body.Position = 0;
 
         var contexts = context.RequestServices.GetRequiredService<IDbContextFactory<LyceumDbContext>>();
+        long rowId;
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -103,10 +108,12 @@ public static class IdempotencyKeys
             // Old keys go as new ones come: creates are few, and the index on CreatedAt makes this cheap.
             var expired = now - KeptFor;
             await db.IdempotentRequests.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(cancellationToken);
-            db.IdempotentRequests.Add(new IdempotentRequest { UserId = user, Key = key, Endpoint = endpoint, RequestHash = hash, CreatedAt = now });
+            var claimed = new IdempotentRequest { UserId = user, Key = key, Endpoint = endpoint, RequestHash = hash, CreatedAt = now };
+            db.IdempotentRequests.Add(claimed);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                rowId = claimed.Id;
             }
             catch (DbUpdateException)
             {
@@ -120,18 +127,20 @@ public static class IdempotencyKeys
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
-        var succeeded = false;
+        var answered = false;
         try
         {
             await next(context);
-            succeeded = context.Response.StatusCode is >= 200 and < 300;
+            answered = true;
         }
         finally
         {
             context.Response.Body = original;
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-            var row = db.IdempotentRequests.Where(r => r.UserId == user && r.Key == key);
-            if (succeeded)
+            // This run's own row, still unanswered: a run that outlived Abandoned and was taken over touches nothing.
+            var row = db.IdempotentRequests.Where(r => r.Id == rowId && r.StatusCode == null);
+            var status = context.Response.StatusCode;
+            if (answered && status is >= 200 and < 300)
             {
                 var body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
                 var response = context.Response;
@@ -142,7 +151,7 @@ public static class IdempotencyKeys
                     .SetProperty(x => x.ContentType, response.ContentType)
                     .SetProperty(x => x.Body, body), CancellationToken.None);
             }
-            else
+            else if (answered && status is >= 400 and < 500)
             {
                 await row.ExecuteDeleteAsync(CancellationToken.None);
             }
@@ -180,4 +189,35 @@ public static class IdempotencyKeys
 
     private static ProblemHttpResult Problem(int status, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Title = ApiProblems.TitleOf(status), Detail = detail });
+}
+
+/// <summary>Removes keys (and the answers kept with them) older than <see cref="IdempotencyKeys.KeptFor"/>, hourly, on every node.</summary>
+public sealed class IdempotencyPurge(
+    IDbContextFactory<LyceumDbContext> contexts, StartupState startup, TimeProvider clock, ILogger<IdempotencyPurge> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Once the database is migrated and seeded.
+        while (!startup.IsReady)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(stoppingToken);
+                var expired = clock.GetUtcNow().UtcDateTime - IdempotencyKeys.KeptFor;
+                await db.IdempotentRequests.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database may not be migrated or reachable yet; the next hour tries again.
+                logger.LogWarning(ex, "Could not purge old idempotency keys.");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
 }

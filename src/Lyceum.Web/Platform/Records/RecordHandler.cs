@@ -83,7 +83,8 @@ public sealed class RecordHandler<TEntity, TRequest, TView>(
             return clash;
         }
 
-        return await ReadAsync(db, caller, entity.Id, cancellationToken) is { } view ? view : NotFound(entity.Id);
+        // Saved: answer it even if the client has gone, so that a retry with an Idempotency-Key finds the answer kept.
+        return await ReadAsync(db, caller, entity.Id, CancellationToken.None) is { } view ? view : NotFound(entity.Id);
     }
 
     public async Task<Result<TView>> EditAsync(Caller caller, int id, Guid expectedVersion, TRequest request, CancellationToken cancellationToken)

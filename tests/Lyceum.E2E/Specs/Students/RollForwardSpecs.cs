@@ -29,13 +29,17 @@ public sealed class RollForwardSpecs(BrowserFixture browser)
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/students/roll-forward");
             await ChooseSchoolAsync(page, school);
 
-            // The defaults: the year after the one under way, every year group, the top one leaves.
+            // The defaults: the year after the one under way, every year group; who leaves is always a choice.
             await Assertions.Expect(page.Locator("#academic-year")).ToHaveValueAsync(Text(school.NextYear));
-            await Assertions.Expect(page.Locator("#leaving-year-group")).ToHaveValueAsync("13");
+            await Assertions.Expect(page.Locator("#leaving-year-group")).ToHaveValueAsync("");
             foreach (var group in new[] { "Year 7", "Year 8", "Year 13" })
             {
                 await Assertions.Expect(page.GetByLabel(group, new() { Exact = true })).ToBeCheckedAsync();
             }
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator("#leaving-year-group-error")).ToContainTextAsync("Choose the year group that leaves the school");
+            await page.Locator("#leaving-year-group").SelectOptionAsync("13");
 
             // No year chosen: the handler's message stands at the field.
             await page.Locator("#academic-year").SelectOptionAsync("");
@@ -65,6 +69,7 @@ public sealed class RollForwardSpecs(BrowserFixture browser)
             var other = await page.Context.NewPageAsync();
             await other.GotoAsync("/students/roll-forward");
             await ChooseSchoolAsync(other, school);
+            await other.Locator("#leaving-year-group").SelectOptionAsync("13");
             await other.GetByRole(AriaRole.Button, new() { Name = "Preview", Exact = true }).ClickAsync();
             await Assertions.Expect(Status(other)).ToContainTextAsync("5 students would move up");
 

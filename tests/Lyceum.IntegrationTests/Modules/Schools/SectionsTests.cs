@@ -321,12 +321,25 @@ public sealed class SectionsTests(AppFixture fixture)
 
         await (await admin.DeleteAsync($"/api/v1/staff/{co.Id}")).ProblemAsync(HttpStatusCode.Conflict);
 
-        // Taken off the class, they no longer see it or its student.
-        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", created.Headers.ETag!.Tag, new
+        // An edit that leaves the field out (a client that predates co-teachers) keeps them.
+        using var kept = await admin.SendAsync(Put($"/api/v1/sections/{section}", created.Headers.ETag!.Tag, new
         {
             courseId = s.Course,
             termId = s.Autumn,
             teacherId = s.Teacher,
+            name = "9A Maths",
+            capacity = 25,
+            meetings = new[] { new { day = "monday", periodId = s.P1 } },
+        }));
+        Assert.Single((await kept.JsonAsync())["coTeachers"]!.AsArray());
+
+        // Taken off the class (an empty list), they no longer see it or its student.
+        await (await admin.SendAsync(Put($"/api/v1/sections/{section}", kept.Headers.ETag!.Tag, new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            coTeacherIds = Array.Empty<int>(),
             name = "9A Maths",
             meetings = new[] { new { day = "monday", periodId = s.P1 } },
         }))).JsonAsync();

@@ -261,6 +261,27 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>Whether the caller may enrol into, withdraw from and transfer out of this section (a screen's buttons).</summary>
+    public async Task<bool> MayEnrolAsync(Caller caller, int sectionId, CancellationToken cancellationToken)
+    {
+        if (!caller.Can(Permissions.EnrollmentsEdit))
+        {
+            return false;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await SectionAsync(db, caller, sectionId, cancellationToken) is not null;
+    }
+
+    /// <summary>The date an enrolment or withdrawal in this section takes when none is given: today at the school, inside the term.</summary>
+    public async Task<DateOnly?> DefaultDateAsync(int sectionId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var term = await db.Sections.AsNoTracking().Where(s => s.Id == sectionId)
+            .Select(s => new { s.Course!.SchoolId, s.Term!.StartDate, s.Term.EndDate }).FirstOrDefaultAsync(cancellationToken);
+        return term is null ? null : await TodayInTermAsync(db, term.SchoolId, term.StartDate, term.EndDate, cancellationToken);
+    }
+
     /// <summary>Claims a section with a capacity (<see cref="VersionClaims"/>) before its places are counted.</summary>
     private static Task ClaimPlacesAsync(LyceumDbContext db, int sectionId, CancellationToken cancellationToken) =>
         db.ClaimAsync<Section>(s => s.Id == sectionId && s.Capacity > 0, cancellationToken);

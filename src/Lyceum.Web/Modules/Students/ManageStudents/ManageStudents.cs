@@ -13,7 +13,7 @@ namespace Lyceum.Modules.Students.ManageStudents;
 /// <summary>
 /// A new student, optionally with their guardians in the same request: each entry links a guardian already on record
 /// (<c>guardianId</c>) or adds one (<c>guardian</c>). <c>studentNumber</c> may be left out: the school's next number
-/// is given. <c>admittedOn</c> defaults to today. <c>academicYearId</c> is the year the year group is for (an intake
+/// is given. <c>admittedOn</c> defaults to today at the school. <c>academicYearId</c> is the year the year group is for (an intake
 /// entered in June for September names next year); by default the year under way on <c>admittedOn</c>, else the next.
 /// </summary>
 public sealed record AddStudentRequest(
@@ -111,7 +111,7 @@ public sealed class ManageStudentsHandler(
 
         // The year the new student's year group is for: the one under way when they start, or the next one (admitted
         // in the summer for September). A roll-forward into that year then leaves them where they are.
-        var admittedOn = r.AdmittedOn ?? today;
+        var admittedOn = r.AdmittedOn ?? await clock.TodayAtAsync(db, school!.Value, cancellationToken);
         var academicYear = r.AcademicYearId ?? await db.AcademicYears.AsNoTracking()
             .Where(y => y.SchoolId == school && y.ArchivedAt == null && y.EndDate >= admittedOn)
             .OrderBy(y => y.StartDate)
@@ -146,7 +146,8 @@ public sealed class ManageStudentsHandler(
             return Error.Field("studentNumber", $"This school already has a student numbered '{number}'.");
         }
 
-        return await reader.HandleAsync(caller, student.Id, cancellationToken);
+        // Saved: answer it even if the client has gone, so that a retry with an Idempotency-Key finds the answer kept.
+        return await reader.HandleAsync(caller, student.Id, CancellationToken.None);
     }
 
     /// <summary>The schools the caller may add students to (not archived), by name: the add form's choice.</summary>
