@@ -346,6 +346,11 @@ public sealed class SectionsTests(AppFixture fixture)
         await (await coTeacher.GetAsync($"/api/v1/sections/{section}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await coTeacher.GetAsync($"/api/v1/students/{student}")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, await app.QueryAsync(db => db.SectionTeachers.CountAsync(c => c.SectionId == section)));
+
+        // Both the sharing and its end are in the audit trail, with the member of staff.
+        var trail = await app.QueryAsync(db => db.AuditEntries.Where(a => a.Entity == nameof(SectionTeacher)).OrderBy(a => a.Id).ToListAsync());
+        Assert.Contains(trail, a => a.Action == Lyceum.Platform.Audit.AuditAction.Insert && a.Changes.Contains($"{co.Id}", StringComparison.Ordinal));
+        Assert.Contains(trail, a => a.Action == Lyceum.Platform.Audit.AuditAction.Delete && a.Changes.Contains($"{co.Id}", StringComparison.Ordinal));
     }
 
     [Theory, AllProviders]
