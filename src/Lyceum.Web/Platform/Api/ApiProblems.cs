@@ -84,6 +84,7 @@ public static class ApiProblems
         Error.Conflict => StatusCodes.Status409Conflict,
         Error.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         Error.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        Error.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         Error.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };

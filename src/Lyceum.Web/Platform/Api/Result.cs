@@ -20,6 +20,9 @@ public abstract record Error(string Detail)
 
     public sealed record Forbidden(string Detail) : Error(Detail);
 
+    /// <summary>A body that is not JSON (or no Content-Type saying so).</summary>
+    public sealed record UnsupportedMediaType(string Detail) : Error(Detail);
+
     /// <summary>Too many attempts; the response carries Retry-After.</summary>
     public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : Error(Detail);
 

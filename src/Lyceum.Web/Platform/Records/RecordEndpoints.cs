@@ -161,7 +161,7 @@ public static class RecordEndpoints
     {
         if (!http.Request.HasJsonContentType())
         {
-            return Error.Field("body", "Send the record as JSON, with Content-Type: application/json.");
+            return new Error.UnsupportedMediaType("Send the record as JSON, with Content-Type: application/json.");
         }
 
         var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;

@@ -235,6 +235,20 @@ public sealed class SchoolStructureTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task A_body_that_is_not_json_is_415_or_400_and_adds_nothing(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await NewSchoolAsync(admin);
+
+        using var text = new StringContent($$"""{"schoolId":{{school}},"name":"Lab"}""", System.Text.Encoding.UTF8, "text/plain");
+        await (await admin.PostAsync("/api/v1/rooms", text)).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        using var broken = new StringContent("{\"schoolId\":", System.Text.Encoding.UTF8, "application/json");
+        await (await admin.PostAsync("/api/v1/rooms", broken)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await app.QueryAsync(db => db.Rooms.CountAsync(r => r.SchoolId == school)));
+    }
+
+    [Theory, AllProviders]
     public async Task Staff_see_the_structure_and_only_the_administrator_changes_it(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
