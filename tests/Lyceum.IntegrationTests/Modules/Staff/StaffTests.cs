@@ -6,6 +6,7 @@ using Lyceum.IntegrationTests.Modules.Schools;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests;
 
 namespace Lyceum.IntegrationTests.Modules.Staff;
@@ -99,5 +100,28 @@ public sealed class StaffTests(AppFixture fixture)
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/staff/{id}") { Content = JsonContent.Create(body) };
         request.Headers.TryAddWithoutValidation("If-Match", etag);
         return request;
+    }
+
+    [Theory, AllProviders]
+    public async Task A_form_knows_which_records_a_grant_reaches_not_only_whether_the_role_has_it(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await SchoolStructureTests.NewSchoolAsync(admin);
+        var me = await SectionsTests.NewStaffAsync(app, school, "Own", "Record");
+        var colleague = await SectionsTests.NewStaffAsync(app, school, "Other", "Colleague");
+        // Sees every colleague, edits only their own record (a custom role could grant this).
+        var (user, _) = await app.CreateUserAsync(RoleNames.Teacher);
+        var userId = await app.UserIdAsync(user);
+        await app.QueryAsync(db => db.Staff.Where(x => x.Id == me).ExecuteUpdateAsync(u => u.SetProperty(x => x.UserId, (Guid?)userId)));
+        var caller = new Lyceum.Platform.Access.Caller(userId, user,
+            [new(Lyceum.Platform.Access.Permissions.StaffView, AccessScope.School), new(Lyceum.Platform.Access.Permissions.StaffEdit, AccessScope.Self)], []);
+        await using var scope = app.Services.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredService<Lyceum.Platform.Records.RecordHandler<Lyceum.Modules.Staff.StaffMember, Lyceum.Modules.Staff.StaffRequest, Lyceum.Modules.Staff.StaffView>>();
+
+        Assert.True((await handler.GetAsync(caller, colleague, default)).IsSuccess);
+        Assert.False(await handler.ReachesAsync(caller, colleague, Lyceum.Platform.Access.Permissions.StaffEdit, default));
+        Assert.True(await handler.ReachesAsync(caller, me, Lyceum.Platform.Access.Permissions.StaffEdit, default));
+        Assert.False(await handler.ReachesAsync(caller, me, Lyceum.Platform.Access.Permissions.StaffDelete, default));
     }
 }
