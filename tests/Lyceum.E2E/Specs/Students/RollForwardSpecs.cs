@@ -144,7 +144,8 @@ public sealed class RollForwardSpecs(BrowserFixture browser)
         var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
         static string Name(DateOnly start) => $"{start.Year}–{(start.Year + 1) % 100:00}";
         var thisStart = today.AddMonths(-6);
-        var years = new[] { thisStart, today.AddMonths(6), today.AddMonths(18) }
+        // The next year starts within the twelve weeks in which its students may be moved into it.
+        var years = new[] { thisStart, today.AddMonths(2), today.AddMonths(18) }
             .Select(start => new AcademicYear { Name = Name(start), StartDate = start, EndDate = start.AddMonths(11) })
             .ToList();
         var school = new School { Name = $"Roll-forward School {tag}", Code = $"RF{tag}", TimeZone = "Europe/London" };

@@ -87,6 +87,33 @@ public sealed class RollForwardTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task Students_move_up_only_at_the_turn_of_the_year_not_months_ahead_of_it(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var school = await SchoolStructureTests.NewSchoolAsync(admin);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var thisYear = await YearAsync(admin, school, "Under way", today.AddMonths(-3));
+        var nextYear = await YearAsync(admin, school, "Next autumn", today.AddMonths(9));
+        var ended = await YearAsync(admin, school, "Long gone", today.AddYears(-3));
+        var seven = await StudentAsync(app, school, thisYear, 7, "7A");
+        var leaver = await StudentAsync(app, school, thisYear, 13, "13A");
+
+        // November for a September year: refused, even as a preview, with when it opens.
+        foreach (var dryRun in new[] { true, false })
+        {
+            var early = await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = nextYear, leavingYearGroup = 13, dryRun }))
+                .ProblemAsync(HttpStatusCode.BadRequest, "academicYearId");
+            Assert.Contains("twelve weeks before", early["errors"]!["academicYearId"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        await (await admin.PostAsJsonAsync("/api/v1/students/roll-forward", new { schoolId = school, academicYearId = ended }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "academicYearId");
+        Assert.Equal((7, 13), (await YearGroupAsync(app, seven), await YearGroupAsync(app, leaver)));
+        Assert.False(await app.QueryAsync(db => db.Students.AnyAsync(s => s.Id == leaver && s.ArchivedAt != null)));
+    }
+
+    [Theory, AllProviders]
     public async Task A_student_added_for_next_year_is_not_moved_up_into_it(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
@@ -163,14 +190,20 @@ public sealed class RollForwardTests(AppFixture fixture)
             endDate = start.AddMonths(11).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         });
 
-    /// <summary>A new school with this academic year and the next (2040/41 and 2041/42).</summary>
+    /// <summary>A new school at the turn of its year: this academic year ends in a month, the next starts the day after.</summary>
     private static async Task<(int School, int ThisYear, int NextYear)> SchoolWithTwoYearsAsync(HttpClient admin)
     {
         var school = await SchoolStructureTests.NewSchoolAsync(admin);
-        var thisYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "2040/41", startDate = "2040-09-01", endDate = "2041-07-20" });
-        var nextYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "2041/42", startDate = "2041-09-01", endDate = "2042-07-20" });
+        var thisYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "This year", startDate = Iso(ThisYearStart), endDate = Iso(NextYearStart.AddDays(-1)) });
+        var nextYear = await SchoolStructureTests.CreateAsync(admin, "academic-years", new { schoolId = school, name = "Next year", startDate = Iso(NextYearStart), endDate = Iso(NextYearStart.AddMonths(11)) });
         return (school, thisYear, nextYear);
     }
+
+    private static DateOnly NextYearStart => DateOnly.FromDateTime(DateTime.UtcNow).AddMonths(1);
+
+    private static DateOnly ThisYearStart => NextYearStart.AddMonths(-11);
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<int> StudentAsync(LyceumApp app, int school, int? year, int yearGroup, string form)
     {
@@ -184,7 +217,7 @@ public sealed class RollForwardTests(AppFixture fixture)
             DateOfBirth = new DateOnly(2030, 1, 1),
             YearGroup = yearGroup,
             FormGroup = form,
-            AdmittedOn = new DateOnly(2040, 9, 1),
+            AdmittedOn = ThisYearStart,
         };
         await app.InsertAsync(student);
         return student.Id;

@@ -40,6 +40,9 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
 {
     public const int TopYearGroup = 14;
 
+    /// <summary>How many days before a year starts its students may be moved into it (twelve weeks: the summer term).</summary>
+    public const int OpensDaysBefore = 84;
+
     public async Task<Result<RollForwardResult>> HandleAsync(Caller caller, RollForwardRequest r, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -70,7 +73,7 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
 
         var target = r.AcademicYearId is { } yearId && school is { } s
             ? await db.AcademicYears.AsNoTracking().Where(y => y.Id == yearId && y.SchoolId == s && y.ArchivedAt == null)
-                .Select(y => new { y.Id, y.StartDate }).FirstOrDefaultAsync(cancellationToken)
+                .Select(y => new { y.Id, y.Name, y.StartDate, y.EndDate }).FirstOrDefaultAsync(cancellationToken)
             : null;
         if (r.AcademicYearId is null)
         {
@@ -84,6 +87,21 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
         if (errors.Any)
         {
             return errors.ToError();
+        }
+
+        // Moving up is for the turn of the year: a year group is what students are in now, so moving them into a year
+        // that starts next autumn would put them a year ahead of their classes (and archive the leavers) months early.
+        var today = await clock.TodayAtAsync(db, school!.Value, cancellationToken);
+        if (today < target!.StartDate.AddDays(-OpensDaysBefore))
+        {
+            return Error.Field("academicYearId",
+                $"{target.Name} starts on {target.StartDate:d MMM yyyy}: students move up into it from {target.StartDate.AddDays(-OpensDaysBefore):d MMM yyyy}, " +
+                "twelve weeks before, at the end of the year under way. Until then they stay in their year groups.");
+        }
+
+        if (today > target.EndDate)
+        {
+            return Error.Field("academicYearId", $"{target.Name} has ended: choose the year to come.");
         }
 
         var current = access.Reachable(db.Students, caller, Permissions.StudentsEdit, Permissions.StudentsView)
@@ -100,8 +118,6 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
             .Where(x => x.AcademicYearId == null || db.AcademicYears.Any(y => y.Id == x.AcademicYearId && y.StartDate < target!.StartDate))
             .Include(x => x.Enrollments.Where(e => e.WithdrawnOn == null))
             .ToListAsync(cancellationToken);
-        var today = await clock.TodayAtAsync(db, school!.Value, cancellationToken);
-
         var moves = new Dictionary<(int From, int? To), int>();
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var student in students)
