@@ -103,6 +103,56 @@ public sealed class EnrollmentsTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task A_student_is_not_enrolled_into_two_classes_at_the_same_period(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await SetUpAsync(app, admin);
+        var history = await CreateAsync(admin, "courses", new { schoolId = s.School, departmentId = await DepartmentOfAsync(app, s.Course), code = "HI9", name = "Year 9 History" });
+        var maths = await CreateAsync(admin, "sections", new
+        {
+            courseId = s.Course,
+            termId = s.Autumn,
+            teacherId = s.Teacher,
+            name = "9A Maths",
+            meetings = new[] { new { day = "monday", periodId = s.P1 }, new { day = "tuesday", periodId = s.P2 } },
+        });
+        var clashing = await CreateAsync(admin, "sections", new
+        {
+            courseId = history,
+            termId = s.Autumn,
+            teacherId = await NewStaffAsync(app, s.School, "Mary", "Beard"),
+            name = "9A History",
+            meetings = new[] { new { day = "tuesday", periodId = s.P2 }, new { day = "wednesday", periodId = s.P1 } },
+        });
+        var free = await CreateAsync(admin, "sections", new
+        {
+            courseId = history,
+            termId = s.Autumn,
+            teacherId = await NewStaffAsync(app, s.School, "Simon", "Schama"),
+            name = "9B History",
+            meetings = new[] { new { day = "monday", periodId = s.P2 } },
+        });
+        var ann = (await NewStudentAsync(app, "Ann", "Zeta", school: s.School)).Id;
+        var bob = (await NewStudentAsync(app, "Bob", "Yates", school: s.School)).Id;
+        await (await admin.PostAsJsonAsync($"/api/v1/sections/{maths}/enrollments", new { studentIds = new[] { ann }, enrolledOn = "2031-09-08" })).JsonAsync();
+
+        var refused = await (await admin.PostAsJsonAsync($"/api/v1/sections/{clashing}/enrollments", new { studentIds = new[] { ann, bob }, enrolledOn = "2031-09-08" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "studentIds");
+        Assert.Equal($"Student {ann} already has section 9A Maths at the same time (Tuesday Period 2).", Assert.Single(refused["errors"]!["studentIds"]!.AsArray())!.GetValue<string>());
+        Assert.False(await app.QueryAsync(db => db.Enrollments.AnyAsync(e => e.SectionId == clashing)));
+
+        // Another class of the course at a free period takes her; a transfer into the clashing one is refused too.
+        await (await admin.PostAsJsonAsync($"/api/v1/sections/{free}/enrollments", new { studentIds = new[] { ann }, enrolledOn = "2031-09-08" })).JsonAsync();
+        var row = (await (await admin.GetAsync($"/api/v1/sections/{free}/enrollments")).JsonAsync()).AsArray().Single()!["id"]!.GetValue<int>();
+        await (await admin.PostAsJsonAsync($"/api/v1/enrollments/{row}/transfer", new { sectionId = clashing, on = "2031-09-15" })).ProblemAsync(HttpStatusCode.BadRequest, "sectionId");
+        Assert.Null(await app.QueryAsync(db => db.Enrollments.Where(e => e.Id == row).Select(e => e.WithdrawnOn).SingleAsync()));
+    }
+
+    private static Task<int> DepartmentOfAsync(LyceumApp app, int course) =>
+        app.QueryAsync(db => db.Courses.Where(c => c.Id == course).Select(c => c.DepartmentId).SingleAsync());
+
+    [Theory, AllProviders]
     public async Task Enrolments_at_the_same_moment_never_over_fill_a_section(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);

@@ -97,6 +97,11 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             errors.Add("studentIds", $"Student {other.StudentId} is already in section {other.Name} of this course. Transfer them instead.");
         }
 
+        foreach (var clash in await TimetableClashesAsync(db, wanted, sectionId, null, section.TermStart, section.TermEnd, on, cancellationToken))
+        {
+            errors.Add("studentIds", clash);
+        }
+
         if (errors.Any)
         {
             return errors.ToError();
@@ -221,6 +226,12 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             return new Error.Conflict($"Section {target.Name} is full ({target.Capacity} places).");
         }
 
+        if ((await TimetableClashesAsync(db, [enrollment.StudentId], targetId, enrollment.SectionId, target.TermStart, target.TermEnd, on, cancellationToken))
+            .FirstOrDefault() is { } clash)
+        {
+            return Error.Field("sectionId", clash);
+        }
+
         enrollment.WithdrawnOn = on;
         if (moved is null)
         {
@@ -259,6 +270,36 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
                 .Where(e => e.SectionId == sectionId && (includeWithdrawn || e.WithdrawnOn == null) && students.Contains(e.StudentId))
                 .OrderBy(e => e.Student!.LastName).ThenBy(e => e.Student!.FirstName).ThenBy(e => e.Id))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The students' other classes that meet at one of this section's periods in an overlapping term (a student cannot
+    /// be in two rooms at once): one message per clash. <paramref name="leaving"/> is a section the student leaves in
+    /// the same move (a transfer), so it does not count.
+    /// </summary>
+    private static async Task<List<string>> TimetableClashesAsync(
+        LyceumDbContext db, IReadOnlyList<int> studentIds, int sectionId, int? leaving, DateOnly termStart, DateOnly termEnd, DateOnly on,
+        CancellationToken cancellationToken)
+    {
+        var slots = await db.SectionMeetings.AsNoTracking().Where(m => m.SectionId == sectionId).Select(m => new { m.Day, m.PeriodId }).ToListAsync(cancellationToken);
+        if (slots.Count == 0)
+        {
+            return [];
+        }
+
+        var days = slots.Select(s => s.Day).Distinct().ToList();
+        var periods = slots.Select(s => s.PeriodId).Distinct().ToList();
+        var taken = await db.Enrollments.AsNoTracking()
+            .Where(e => studentIds.Contains(e.StudentId) && (e.WithdrawnOn == null || e.WithdrawnOn > on) && e.SectionId != sectionId && e.SectionId != leaving
+                        && e.Section!.ArchivedAt == null && e.Section.Term!.StartDate <= termEnd && e.Section.Term.EndDate >= termStart)
+            .SelectMany(e => e.Section!.Meetings.Where(m => days.Contains(m.Day) && periods.Contains(m.PeriodId)),
+                (e, m) => new { e.StudentId, Section = e.Section!.Name, m.Day, m.PeriodId, Period = m.Period!.Name })
+            .ToListAsync(cancellationToken);
+        return [.. taken.Where(t => slots.Any(s => s.Day == t.Day && s.PeriodId == t.PeriodId))
+            .GroupBy(t => (t.StudentId, t.Section))
+            .OrderBy(g => g.Key.StudentId).ThenBy(g => g.Key.Section, StringComparer.Ordinal)
+            .Select(g => $"Student {g.Key.StudentId} already has section {g.Key.Section} at the same time ({string.Join(", ",
+                g.OrderBy(t => (int)t.Day == 0 ? 7 : (int)t.Day).ThenBy(t => t.Period, StringComparer.Ordinal).Select(t => $"{t.Day} {t.Period}"))}).")];
     }
 
     /// <summary>Whether the caller may enrol into, withdraw from and transfer out of this section (a screen's buttons).</summary>
