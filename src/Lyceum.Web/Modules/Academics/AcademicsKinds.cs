@@ -140,7 +140,7 @@ public sealed class SectionKind : RecordKind<Section, SectionRequest, SectionVie
 
     public override Expression<Func<Section, SectionView>> View =>
         s => new SectionView(
-            s.Id, s.Name, s.Course!.SchoolId, s.CourseId, s.Course.Name, s.TermId, s.Term!.Name, s.TeacherId,
+            s.Id, s.Name, s.Course!.SchoolId, s.CourseId, s.Course.Name, s.TermId, s.Term!.Name + " " + s.Term.AcademicYear!.Name, s.TeacherId,
             (s.Teacher!.Title == null ? "" : s.Teacher.Title + " ") + s.Teacher.FirstName + " " + s.Teacher.LastName,
             s.CoTeachers.OrderBy(c => c.StaffMember!.LastName).ThenBy(c => c.StaffMember!.FirstName)
                 .Select(c => new CoTeacherView(c.StaffMemberId,

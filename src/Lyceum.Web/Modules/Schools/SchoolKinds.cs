@@ -221,7 +221,7 @@ public sealed class AcademicYearKind : SchoolOwnedKind<AcademicYear, AcademicYea
 
 public sealed record TermRequest(int? AcademicYearId, string? Name, DateOnly? StartDate, DateOnly? EndDate);
 
-public sealed record TermView(int Id, int AcademicYearId, int SchoolId, string Name, DateOnly StartDate, DateOnly EndDate, bool Archived, Guid Version) : IRecordView;
+public sealed record TermView(int Id, int AcademicYearId, string AcademicYear, int SchoolId, string Name, DateOnly StartDate, DateOnly EndDate, bool Archived, Guid Version) : IRecordView;
 
 /// <summary>A term of an academic year: inside the year's dates, not overlapping the year's other terms.</summary>
 public sealed class TermKind : RecordKind<Term, TermRequest, TermView>
@@ -231,7 +231,7 @@ public sealed class TermKind : RecordKind<Term, TermRequest, TermView>
     public override string Noun => "term";
 
     public override Expression<Func<Term, TermView>> View =>
-        t => new TermView(t.Id, t.AcademicYearId, t.AcademicYear!.SchoolId, t.Name, t.StartDate, t.EndDate, t.ArchivedAt != null, t.Version);
+        t => new TermView(t.Id, t.AcademicYearId, t.AcademicYear!.Name, t.AcademicYear.SchoolId, t.Name, t.StartDate, t.EndDate, t.ArchivedAt != null, t.Version);
 
     public override IReadOnlyDictionary<string, Expression<Func<Term, object?>>> SortFields { get; } =
         new Dictionary<string, Expression<Func<Term, object?>>>(StringComparer.Ordinal)

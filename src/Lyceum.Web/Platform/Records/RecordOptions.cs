@@ -29,7 +29,7 @@ public sealed class RecordOptions(IServiceProvider services)
         ViewsAsync<Course, CourseRequest, CourseView>(caller, null);
 
     public Task<IReadOnlyList<Option>> TermsAsync(Caller caller, int schoolId) =>
-        ListAsync<Term, TermRequest, TermView>(caller, t => new(t.Id, t.Name), InSchool(schoolId));
+        ListAsync<Term, TermRequest, TermView>(caller, t => new(t.Id, $"{t.Name} {t.AcademicYear}"), InSchool(schoolId));
 
     public Task<IReadOnlyList<Option>> StaffAsync(Caller caller, int schoolId) =>
         ListAsync<StaffMember, StaffRequest, StaffView>(

@@ -99,7 +99,7 @@ public sealed class EnrolmentSpecs(BrowserFixture browser)
         await ChooseAsync(page, s.Second.Number);
         await page.GetByRole(AriaRole.Button, new() { Name = "Enrol 2 students", Exact = true }).ClickAsync();
 
-        await Assertions.Expect(page.Locator("#enrol-panel [role=alert]")).ToHaveTextAsync("The section has 1 places left of 1; 2 students would join.");
+        await Assertions.Expect(page.Locator("#enrol-panel [role=alert]")).ToContainTextAsync("is full for this list: 1 place left of 1, 2 students to enrol.");
         Assert.Equal(0, await browser.App.QueryAsync(db => db.Enrollments.CountAsync(e => e.SectionId == s.SectionA)));
         await BrowserFixture.ScreenshotAsync(page, "class-list-full");
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);

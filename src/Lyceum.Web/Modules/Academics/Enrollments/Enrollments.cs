@@ -113,7 +113,8 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
         if (section.Capacity > 0 && section.Enrolled + joining.Count > section.Capacity)
         {
             return new Error.Conflict(
-                $"The section has {Math.Max(0, section.Capacity - section.Enrolled)} places left of {section.Capacity}; {joining.Count} students would join.");
+                $"Section {section.Name} is full for this list: {Count(Math.Max(0, section.Capacity - section.Enrolled), "place")} left of {section.Capacity}, " +
+                $"{Count(joining.Count, "student")} to enrol. Enrol fewer, or raise the section's capacity (School structure → the section).");
         }
 
         foreach (var studentId in joining)
@@ -322,6 +323,8 @@ public sealed class EnrollmentsHandler(IDbContextFactory<LyceumDbContext> contex
             .Select(s => new { s.Course!.SchoolId, s.Term!.StartDate, s.Term.EndDate }).FirstOrDefaultAsync(cancellationToken);
         return term is null ? null : await TodayInTermAsync(db, term.SchoolId, term.StartDate, term.EndDate, cancellationToken);
     }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>Claims a section with a capacity (<see cref="VersionClaims"/>) before its places are counted.</summary>
     private static Task ClaimPlacesAsync(LyceumDbContext db, int sectionId, CancellationToken cancellationToken) =>
