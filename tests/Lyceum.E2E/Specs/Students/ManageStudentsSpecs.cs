@@ -137,6 +137,37 @@ public sealed class ManageStudentsSpecs(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_moderator_links_a_guardian_on_record_from_the_profile()
+    {
+        var id = await InsertStudentAsync("Linda");
+        var guardian = await browser.App.QueryAsync(db => db.Guardians.Where(g => g.ArchivedAt == null && g.SchoolId == db.Students.Where(s => s.Id == id).Select(s => s.SchoolId).First())
+            .OrderBy(g => g.Id).Select(g => new { g.Id, g.FirstName, g.LastName }).FirstAsync());
+        var page = await browser.NewPageAsync(390);
+        await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Moderator);
+        await page.GotoAsync($"/students/{id}");
+        await BrowserFixture.SelectTabAsync(page, "Guardians");
+        await Assertions.Expect(page.GetByText("No guardians to show.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link a guardian on record", Exact = true }).ClickAsync();
+        await page.GetByLabel("Find a guardian of the school (name or e-mail)").FillAsync(guardian.LastName);
+        await page.Locator("#link-found .ly-pick", new() { HasText = $"{guardian.FirstName} {guardian.LastName}" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link guardian", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#link-relationship-error")).ToBeVisibleAsync(); // what they are to her is required
+        await page.Locator("#link-relationship").SelectOptionAsync("Father");
+        await page.GetByLabel("Lives with the student").UncheckAsync();
+        await BrowserFixture.ScreenshotAsync(page, "student-link-guardian");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link guardian", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".ly-people .ly-card h2")).ToContainTextAsync($"{guardian.FirstName} {guardian.LastName}");
+        var link = await browser.App.QueryAsync(db => db.StudentGuardians.Where(l => l.StudentId == id).Select(l => new { l.GuardianId, l.Relationship, l.LivesWith }).SingleAsync());
+        Assert.Equal((guardian.Id, Relationship.Father, false), (link.GuardianId, link.Relationship, link.LivesWith));
+        await BrowserFixture.AssertNoHorizontalScrollAsync(page);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        Assert.Empty(BrowserFixture.ErrorsOf(page));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_administrator_deletes_a_mistaken_record_but_is_told_to_archive_a_student_with_enrolments()
     {
         var enrolled = await browser.App.QueryAsync(db => db.Students.Where(s => s.Enrollments.Any()).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
