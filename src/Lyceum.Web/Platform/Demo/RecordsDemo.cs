@@ -159,7 +159,8 @@ public sealed class RecordsDemo : IDemoContributor
                     Name = $"{y}{subject.Code}{k}",
                     CourseId = courses[(y, subject.Code)].Id,
                     TermId = term.Id,
-                    Capacity = 30,
+                    // A couple of places to spare, as a timetabler leaves them: a newcomer can join mid-year.
+                    Capacity = SectionSize + 2,
                     Meetings = [.. SlotsOf(y, subject.Block).Select(slot => new SectionMeeting
                     {
                         Day = DayOfWeek.Monday + slot / SlotsPerDay,
