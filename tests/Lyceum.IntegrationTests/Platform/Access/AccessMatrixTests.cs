@@ -443,9 +443,14 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             using var admin = await app.AdminClientAsync();
             var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
             var year = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "academic-years",
-                new { schoolId = school, name = "2041/42", startDate = "2041-09-01", endDate = "2042-07-20" });
+                new { schoolId = school, name = "Next year", startDate = Iso(Today.AddDays(30)), endDate = Iso(Today.AddDays(360)) });
             return new { schoolId = school, academicYearId = year };
         }
+
+        // A year that starts within the weeks in which students may be moved into it.
+        private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
+        private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         public async Task<int> NewStaffAsync() =>
             await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.NewStaffAsync(app, await DemoSchoolAsync(), "Matrix", "Invitee");
