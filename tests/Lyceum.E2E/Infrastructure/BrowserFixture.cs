@@ -99,6 +99,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Clicks a link until <paramref name="shown"/> is on screen. A link clicked while the page's circuit is still
+    /// connecting can change the address but leave the old part of the page showing; a person clicks again.
+    /// </summary>
+    public static async Task ClickUntilShownAsync(ILocator link, ILocator shown)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await link.ClickAsync();
+            try
+            {
+                await Assertions.Expect(shown).ToBeVisibleAsync(new() { Timeout = 3_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 8)
+            {
+            }
+        }
+    }
+
     /// <summary>A full-page screenshot named after the page and width, written as a test artefact.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions

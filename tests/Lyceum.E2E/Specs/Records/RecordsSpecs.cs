@@ -126,8 +126,9 @@ public sealed class RecordsSpecs(BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "School structure", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Rooms", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/rooms");
+        await BrowserFixture.ClickUntilShownAsync(
+            page.GetByRole(AriaRole.Link, new() { Name = "Rooms", Exact = true }), page.GetByRole(AriaRole.Link, new() { Name = "Add a room", Exact = true }));
+        Assert.Equal("/structure/rooms", new Uri(page.Url).AbsolutePath);
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a room", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/rooms/new");
         await page.Locator("#name").FillAsync(room);
