@@ -43,7 +43,17 @@ public sealed record GuardianLinkRequest(
     Relationship? Relationship, bool? LivesWith, bool? MayCollect, bool? ReceivesMail, bool? HasParentalResponsibility, int? ContactPriority);
 
 /// <summary>A school a new student may be added to.</summary>
-public sealed record SchoolChoice(int Id, string Name);
+public sealed record SchoolChoice(int Id, string Name)
+{
+    /// <summary>The live schools <paramref name="permission"/> reaches, by name: a page's choice of school.</summary>
+    public static async Task<IReadOnlyList<SchoolChoice>> ReachableAsync(
+        AccessService access, LyceumDbContext db, Caller caller, string permission, CancellationToken cancellationToken) =>
+        await access.Reachable(db.Schools.AsNoTracking(), caller, permission)
+            .Where(s => s.ArchivedAt == null)
+            .OrderBy(s => s.Name)
+            .Select(s => new SchoolChoice(s.Id, s.Name))
+            .ToListAsync(cancellationToken);
+}
 
 /// <summary>
 /// Adding, archiving, restoring and deleting students, and linking guardians to them. Adding needs students.create in
@@ -154,11 +164,7 @@ public sealed class ManageStudentsHandler(
     public async Task<IReadOnlyList<SchoolChoice>> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await access.Reachable(db.Schools.AsNoTracking(), caller, Permissions.StudentsCreate)
-            .Where(s => s.ArchivedAt == null)
-            .OrderBy(s => s.Name)
-            .Select(s => new SchoolChoice(s.Id, s.Name))
-            .ToListAsync(cancellationToken);
+        return await SchoolChoice.ReachableAsync(access, db, caller, Permissions.StudentsCreate, cancellationToken);
     }
 
     /// <summary>

@@ -164,11 +164,7 @@ public sealed class RollForwardHandler(IDbContextFactory<LyceumDbContext> contex
     public async Task<IReadOnlyList<SchoolChoice>> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await access.Reachable(db.Schools.AsNoTracking(), caller, Permissions.StudentsEdit)
-            .Where(s => s.ArchivedAt == null)
-            .OrderBy(s => s.Name)
-            .Select(s => new SchoolChoice(s.Id, s.Name))
-            .ToListAsync(cancellationToken);
+        return await SchoolChoice.ReachableAsync(access, db, caller, Permissions.StudentsEdit, cancellationToken);
     }
 
     /// <summary>The years and year groups of <paramref name="schoolId"/>; nothing for a school out of reach.</summary>
