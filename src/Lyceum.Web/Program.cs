@@ -1,4 +1,6 @@
 using Lyceum.Modules.Academics;
+using Lyceum.Modules.Attendance;
+using Lyceum.Modules.Behaviour;
 using Lyceum.Modules.Identity;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
@@ -9,6 +11,7 @@ using Lyceum.Platform.Audit;
 using Lyceum.Platform.Cli;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
+using Lyceum.Platform.Events;
 using Lyceum.Platform.Observability;
 using Lyceum.Platform.Startup;
 using Lyceum.Platform.Ui;
@@ -30,9 +33,12 @@ builder.Services
     .AddIdentityModule()
     .AddLyceumDemo()
     .AddLyceumAudit()
+    .AddLyceumEvents()
     .AddSchoolsModule()
     .AddAcademicsModule()
-    .AddStudentsModule().AddStaffModule();
+    .AddStudentsModule().AddStaffModule()
+    .AddAttendanceModule()
+    .AddBehaviourModule();
 
 var app = builder.Build();
 
@@ -54,9 +60,12 @@ app.UseLyceumPipeline();
 app.MapApi()
     .MapIdentityEndpoints()
     .MapAuditEndpoints()
+    .MapNotificationsEndpoints()
     .MapSchoolsEndpoints()
     .MapAcademicsEndpoints()
-    .MapStudentsEndpoints().MapStaffEndpoints();
+    .MapStudentsEndpoints().MapStaffEndpoints()
+    .MapAttendanceEndpoints()
+    .MapBehaviourEndpoints();
 app.MapLyceumUi();
 
 await app.RunAsync();

@@ -74,8 +74,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         await page.GotoAsync("/sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = role, Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync();
+        // The sign-in is a plain form post and a redirect; on a busy CI machine (integration tests run beside these
+        // specs) the dashboard's first render can take a while, so wait for the address, then the heading, longer.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true }).WaitForAsync(new() { Timeout = 60_000 });
     }
 
     /// <summary>

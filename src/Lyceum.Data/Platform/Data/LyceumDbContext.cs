@@ -1,9 +1,12 @@
 using Lyceum.Modules.Academics;
+using Lyceum.Modules.Attendance;
+using Lyceum.Modules.Behaviour;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Audit;
+using Lyceum.Platform.Events;
 using Lyceum.Platform.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -63,6 +66,34 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+
+    public DbSet<AttendanceCode> AttendanceCodes => Set<AttendanceCode>();
+
+    public DbSet<YearGroupRegistration> YearGroupRegistrations => Set<YearGroupRegistration>();
+
+    public DbSet<FormTutor> FormTutors => Set<FormTutor>();
+
+    public DbSet<Register> Registers => Set<Register>();
+
+    public DbSet<AttendanceMark> AttendanceMarks => Set<AttendanceMark>();
+
+    public DbSet<RegisterAmendment> RegisterAmendments => Set<RegisterAmendment>();
+
+    public DbSet<BehaviourType> BehaviourTypes => Set<BehaviourType>();
+
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentStudent> IncidentStudents => Set<IncidentStudent>();
+
+    public DbSet<BehaviourRule> BehaviourRules => Set<BehaviourRule>();
+
+    public DbSet<RuleFiring> RuleFirings => Set<RuleFiring>();
+
+    public DbSet<Detention> Detentions => Set<Detention>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
