@@ -1,3 +1,11 @@
+using Lyceum.Modules.Attendance.Codes;
+using Lyceum.Modules.Attendance.ListRegisters;
+using Lyceum.Modules.Attendance.Settings;
+using Lyceum.Modules.Attendance.Summaries;
+using Lyceum.Modules.Attendance.TakeRegister;
+using Lyceum.Modules.Schools;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Records;
 using Lyceum.Platform.Startup;
 
 namespace Lyceum.Modules.Attendance;
@@ -9,8 +17,22 @@ namespace Lyceum.Modules.Attendance;
 /// </summary>
 public static class AttendanceModule
 {
-    public static IServiceCollection AddAttendanceModule(this IServiceCollection services) =>
-        services.AddStartupTask<EnsureAttendanceCodes>();
+    private static readonly AttendanceCodeKind Codes = new();
 
-    public static IEndpointRouteBuilder MapAttendanceEndpoints(this IEndpointRouteBuilder api) => api;
+    public static IServiceCollection AddAttendanceModule(this IServiceCollection services) =>
+        services
+            .AddSingleton<ScopeRules<AttendanceCode>, SchoolOwnedScopes<AttendanceCode>>()
+            .AddRecordKind(Codes)
+            .AddScoped<RegisterOccasions>()
+            .AddScoped<TakeRegisterHandler>()
+            .AddScoped<ListRegistersHandler>()
+            .AddScoped<AttendanceSummariesHandler>()
+            .AddScoped<RegistrationSettingsHandler>()
+            .AddStartupTask<EnsureAttendanceCodes>();
+
+    public static IEndpointRouteBuilder MapAttendanceEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapRecords(Codes);
+        return api.MapTakeRegister().MapListRegisters().MapAttendanceSummaries().MapRegistrationSettings();
+    }
 }

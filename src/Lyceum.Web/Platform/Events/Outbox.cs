@@ -24,9 +24,11 @@ public sealed record NotificationDraft(Guid UserId, string Title, string? Body, 
 /// </summary>
 public static class Outbox
 {
-    public static Guid Add(LyceumDbContext db, DateTime now, string type, object payload, int? schoolId, IEnumerable<NotificationDraft> recipients)
+    public static Guid Add(
+        LyceumDbContext db, DateTime now, string type, object payload, int? schoolId, IEnumerable<NotificationDraft> recipients, Guid? id = null)
     {
-        var eventId = Guid.NewGuid();
+        // A caller that must not raise the same event twice (one absence event per student and day) derives the id.
+        var eventId = id ?? Guid.NewGuid();
         db.OutboxMessages.Add(new OutboxMessage
         {
             EventId = eventId,

@@ -150,7 +150,60 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).ToDictionary(r => r.Endpoint);
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).ToDictionary(r => r.Endpoint);
+
+    /// <summary>
+    /// Registers: a teacher takes those of their own sections (a fresh school's section: not found for the demo
+    /// teacher) and the forms they tutor, the office every one; tutors, guardians and students take none (403).
+    /// Summaries: attendance.view in the caller's scope (a fresh student or section: not found for narrow scopes).
+    /// </summary>
+    private static IEnumerable<Row> AttendanceRows()
+    {
+        const string lesson = "/api/v1/attendance/registers/lessons/{sectionId:int}/{date}/{periodId:int}";
+        const string daily = "/api/v1/attendance/registers/daily/{schoolId:int}/{formGroup}/{date}/{session}";
+        HttpStatusCode[] take = [Unauthorized, Ok, Ok, NotFound, Forbidden, Forbidden, Forbidden];
+        yield return new Row($"GET {lesson}", async c => Get((await c.AttendanceSchoolAsync()).Lesson(AttendanceSchoolToday)), take);
+        yield return new Row($"PUT {lesson}", async c =>
+            {
+                var s = await c.AttendanceSchoolAsync();
+                return new HttpRequestMessage(HttpMethod.Put, s.Lesson(AttendanceSchoolToday)) { Content = JsonContent.Create(s.Marks()) };
+            },
+            take);
+        yield return new Row($"GET {daily}", async c => Get(Daily(await c.AttendanceSchoolAsync(daily: true))), take);
+        yield return new Row($"PUT {daily}", async c =>
+            {
+                var s = await c.AttendanceSchoolAsync(daily: true);
+                return new HttpRequestMessage(HttpMethod.Put, Daily(s)) { Content = JsonContent.Create(s.Marks()) };
+            },
+            take);
+        yield return new Row("GET /api/v1/attendance/registers", async c => Get($"/api/v1/attendance/registers?schoolId={await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden);
+        yield return new Row("GET /api/v1/students/{id:int}/attendance", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/attendance"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound);
+        yield return new Row("GET /api/v1/attendance/students", async c => Get($"/api/v1/attendance/students?schoolId={await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok);
+        yield return new Row("GET /api/v1/attendance/sections/{id:int}/summary", async c => Get($"/api/v1/attendance/sections/{(await c.StructureAsync("sections")).Id}/summary"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound);
+        yield return new Row("GET /api/v1/attendance/days", async c => Get($"/api/v1/attendance/days?schoolId={await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok);
+        yield return new Row("GET /api/v1/attendance/settings/{schoolId:int}", async c => Get($"/api/v1/attendance/settings/{await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden);
+        yield return new Row("PUT /api/v1/attendance/settings/{schoolId:int}", async c =>
+            {
+                using var admin = await c.AdminAsync();
+                var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/attendance/settings/{school}")
+                {
+                    Content = JsonContent.Create(new { yearGroups = new[] { new { yearGroup = 7, mode = "daily" } } }),
+                };
+            },
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden);
+    }
+
+    private static DateOnly AttendanceSchoolToday => Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool.TodayAtSchool();
+
+    private static string Daily(Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool s) =>
+        $"/api/v1/attendance/registers/daily/{s.School}/9Z/{AttendanceSchoolToday:yyyy-MM-dd}/AM";
 
     /// <summary>
     /// Guardians and staff as records. Guardians: the office adds and edits (guardians.create/edit), a teacher and a
@@ -205,7 +258,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // with nobody in it is not found for them, nor for a teacher who does not teach it). The tutor has no grant.
         HttpStatusCode[] readSections = [Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok];
         HttpStatusCode[] readSection = [Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound];
-        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments", "courses", "sections" })
+        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments", "courses", "sections", "attendance-codes" })
         {
             HttpStatusCode[] change(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
             yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), route == "sections" ? readSections : read);
@@ -232,7 +285,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "PUT /api/v1/users/{userId:guid}/roles/", "GET /api/v1/audit/", "GET /api/v1/terms/{id:int}", "POST /api/v1/rooms/",
         "GET /api/v1/sections/", "PUT /api/v1/sections/{id:int}", "POST /api/v1/students/", "GET /api/v1/guardians/",
         "PUT /api/v1/staff/{id:int}", "POST /api/v1/users/invitations", "POST /api/v1/users/{userId:guid}/deactivate",
-        "GET /api/v1/timetable", "GET /api/v1/users/",
+        "GET /api/v1/timetable", "GET /api/v1/users/", "PUT /api/v1/attendance/registers/lessons/{sectionId:int}/{date}/{periodId:int}",
+        "GET /api/v1/students/{id:int}/attendance", "PUT /api/v1/attendance/registers/daily/{schoolId:int}/{formGroup}/{date}/{session}",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -320,6 +374,22 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     {
         public Task<Lyceum.Modules.Students.Student> OtherStudentAsync() => NewStudentAsync(app, "Matrix", "Other");
 
+        public Task<HttpClient> AdminAsync() => app.AdminClientAsync();
+
+        /// <summary>A fresh school with a term around today and a section meeting every day (see AttendanceSchool); year 9 registers daily when asked.</summary>
+        public async Task<Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool> AttendanceSchoolAsync(bool daily = false)
+        {
+            using var admin = await app.AdminClientAsync();
+            var school = await Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool.NewAsync(app, admin);
+            if (daily)
+            {
+                using var response = await admin.PutAsJsonAsync($"/api/v1/attendance/settings/{school.School}", new { yearGroups = new[] { new { yearGroup = 9, mode = "daily" } } });
+                await response.JsonAsync();
+            }
+
+            return school;
+        }
+
         public Task<int> DemoSchoolAsync() => Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests.DemoSchoolAsync(app);
 
         /// <summary>A fresh student and a fresh guardian of the demo school, linked or not.</summary>
@@ -405,6 +475,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 "rooms" => new { schoolId = school, name = "Matrix room", capacity = 20 },
                 "periods" => new { schoolId = school, name = "Period 1", order = 1, startTime = "09:00", endTime = "10:00" },
                 "departments" => (object)new { schoolId = school, name = "Matrix department", code = "MTX" },
+                "attendance-codes" => new { schoolId = school, code = "X", name = "Matrix code", category = "absent", authorised = true },
                 _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
             };
         }
