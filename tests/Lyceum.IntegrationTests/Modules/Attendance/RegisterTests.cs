@@ -188,4 +188,40 @@ public sealed class RegisterTests(AppFixture fixture)
         await (await office.PutAsJsonAsync(s.Lesson(s.Today), s.Marks())).JsonAsync();
         Assert.Equal("created", (await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today.AddDays(-1)), s.Marks())).JsonAsync())["outcome"]!.GetValue<string>());
     }
+
+    [Theory, AllProviders]
+    public async Task The_registers_due_today_show_what_is_missing_until_it_is_taken(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        using var office = await app.DemoClientAsync(RoleNames.Moderator);
+        using var otherTeacher = await app.DemoClientAsync(RoleNames.Teacher);
+        var s = await AttendanceSchool.NewAsync(app, admin);
+        var url = $"/api/v1/attendance/registers?schoolId={s.School}&date={AttendanceSchool.Iso(s.Today)}";
+
+        var before = await (await office.GetAsync(url)).JsonAsync();
+        Assert.Equal(2, before["expected"]!.GetValue<int>());
+        Assert.Equal(2, before["missing"]!.GetValue<int>());
+        Assert.Equal(["Period 1", "Period 2"], before["items"]!.AsArray().Select(i => i!["period"]!.GetValue<string>()));
+        Assert.All(before["items"]!.AsArray(), i => Assert.Equal(3, i!["students"]!.GetValue<int>()));
+        Assert.Equal(2, (await (await s.Teacher.GetAsync(url)).JsonAsync())["expected"]!.GetValue<int>());
+        Assert.Equal(0, (await (await otherTeacher.GetAsync(url)).JsonAsync())["expected"]!.GetValue<int>());
+
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today), s.Marks((s.Students[0], "N"), (s.Students[1], "L")))).JsonAsync();
+
+        var after = await (await office.GetAsync(url)).JsonAsync();
+        Assert.Equal(1, after["taken"]!.GetValue<int>());
+        Assert.Equal(1, after["missing"]!.GetValue<int>());
+        var taken = after["items"]![0]!;
+        Assert.True(taken["taken"]!.GetValue<bool>());
+        Assert.Equal(1, taken["absent"]!.GetValue<int>());
+        Assert.Equal(1, taken["late"]!.GetValue<int>());
+        Assert.False(taken["overdue"]!.GetValue<bool>());
+        var missing = await (await office.GetAsync(url + "&missing=true")).JsonAsync();
+        Assert.Equal(["Period 2"], missing["items"]!.AsArray().Select(i => i!["period"]!.GetValue<string>()));
+
+        // Yesterday's untaken registers are overdue.
+        var yesterday = await (await office.GetAsync($"/api/v1/attendance/registers?schoolId={s.School}&date={AttendanceSchool.Iso(s.Today.AddDays(-1))}")).JsonAsync();
+        Assert.Equal(2, yesterday["overdue"]!.GetValue<int>());
+    }
 }
