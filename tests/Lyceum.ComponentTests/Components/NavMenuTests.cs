@@ -30,20 +30,20 @@ public sealed class NavMenuTests : LyceumComponentContext
     }
 
     [Fact]
-    public void The_office_is_offered_guardians_staff_the_school_structure_and_accounts_in_that_order()
+    public void The_office_is_offered_guardians_staff_the_school_structure_absences_and_accounts_in_that_order()
     {
         var moderator = new Caller(Guid.NewGuid(), "office@example.org",
             [.. RolePresets.GrantsOf(RoleNames.Moderator).Select(g => new AccessGrant(g.Permission, g.Scope))], []);
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/structure", "/attendance/absences", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_teacher_is_offered_every_list_their_grants_reach_even_if_only_their_own_records_but_not_accounts()
+    public void A_teacher_is_offered_every_list_their_grants_reach_even_if_only_their_own_records_but_not_accounts_or_school_wide_pages()
     {
         var teacher = new Caller(Guid.NewGuid(), "teacher@example.org",
             [.. RolePresets.GrantsOf(RoleNames.Teacher).Select(g => new AccessGrant(g.Permission, g.Scope))], []);

@@ -1,3 +1,4 @@
+using Lyceum.Modules.Attendance.Absences;
 using Lyceum.Modules.Attendance.Codes;
 using Lyceum.Modules.Attendance.ListRegisters;
 using Lyceum.Modules.Attendance.Settings;
@@ -28,11 +29,12 @@ public static class AttendanceModule
             .AddScoped<ListRegistersHandler>()
             .AddScoped<AttendanceSummariesHandler>()
             .AddScoped<RegistrationSettingsHandler>()
+            .AddScoped<AbsencesHandler>()
             .AddStartupTask<EnsureAttendanceCodes>();
 
     public static IEndpointRouteBuilder MapAttendanceEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapRecords(Codes);
-        return api.MapTakeRegister().MapListRegisters().MapAttendanceSummaries().MapRegistrationSettings();
+        return api.MapTakeRegister().MapListRegisters().MapAttendanceSummaries().MapRegistrationSettings().MapAbsences();
     }
 }

@@ -13,7 +13,7 @@ namespace Lyceum.IntegrationTests.Modules.Attendance;
 /// every day of the week (so today and yesterday are register days whatever day the tests run), a teacher with a
 /// sign-in, three students in year 9 form 9Z, and a guardian with a sign-in for the first of them.
 /// </summary>
-internal sealed record AttendanceSchool(
+public sealed record AttendanceSchool(
     int School, int Section, int P1, int P2, DateOnly Today, int TeacherStaff, HttpClient Teacher, int[] Students, Guid GuardianUser, HttpClient Guardian)
 {
     public const string Zone = "Europe/London";

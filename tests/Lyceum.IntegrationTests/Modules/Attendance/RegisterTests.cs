@@ -224,4 +224,35 @@ public sealed class RegisterTests(AppFixture fixture)
         var yesterday = await (await office.GetAsync($"/api/v1/attendance/registers?schoolId={s.School}&date={AttendanceSchool.Iso(s.Today.AddDays(-1))}")).JsonAsync();
         Assert.Equal(2, yesterday["overdue"]!.GetValue<int>());
     }
+
+    [Theory, AllProviders]
+    public async Task The_office_explains_a_days_unexplained_absence_in_every_register_at_once(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        using var office = await app.DemoClientAsync(RoleNames.Moderator);
+        var s = await AttendanceSchool.NewAsync(app, admin);
+        var ann = s.Students[0];
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today), s.Marks((ann, "N"), (s.Students[2], "L")))).JsonAsync();
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today, s.P2), s.Marks((ann, "N")))).JsonAsync();
+        var list = $"/api/v1/attendance/absences?schoolId={s.School}&date={AttendanceSchool.Iso(s.Today)}";
+
+        var absent = (await (await office.GetAsync(list)).JsonAsync())["students"]!.AsArray();
+        Assert.Equal([ann], absent.Select(a => a!["studentId"]!.GetValue<int>()));
+        Assert.Equal(2, absent[0]!["registers"]!.AsArray().Count);
+        Assert.Single((await (await s.Guardian.GetAsync(list)).JsonAsync())["students"]!.AsArray());
+
+        var explain = $"/api/v1/students/{ann}/attendance/explain";
+        await (await office.PostAsJsonAsync(explain, new { date = s.Today, code = "N", reason = "Mum rang" })).ProblemAsync(HttpStatusCode.BadRequest, "code");
+        await (await office.PostAsJsonAsync(explain, new { date = s.Today, code = "M" })).ProblemAsync(HttpStatusCode.BadRequest, "reason");
+        var done = await (await office.PostAsJsonAsync(explain, new { date = s.Today, code = "M", reason = "Mum rang: dentist" })).JsonAsync();
+        Assert.Equal(2, done["registersAmended"]!.GetValue<int>());
+        Assert.Empty((await (await office.GetAsync(list)).JsonAsync())["students"]!.AsArray());
+        await (await office.PostAsJsonAsync(explain, new { date = s.Today, code = "M", reason = "Mum rang: dentist" })).ProblemAsync(HttpStatusCode.BadRequest, "date");
+
+        var sheet = await (await s.Teacher.GetAsync(s.Lesson(s.Today))).JsonAsync();
+        Assert.Equal(["M", "/", "L"], sheet["students"]!.AsArray().Select(x => x!["mark"]!["code"]!.GetValue<string>()));
+        Assert.Equal(5, sheet["students"]![2]!["mark"]!["lateMinutes"]!.GetValue<int>());
+        Assert.Equal(2, await app.QueryAsync(db => db.RegisterAmendments.CountAsync(a => a.Reason == "Mum rang: dentist" && db.Registers.Any(r => r.Id == a.RegisterId && r.SectionId == s.Section))));
+    }
 }

@@ -186,6 +186,17 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound);
         yield return new Row("GET /api/v1/attendance/days", async c => Get($"/api/v1/attendance/days?schoolId={await c.DemoSchoolAsync()}"),
             Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok);
+        yield return new Row("GET /api/v1/attendance/absences", async c => Get($"/api/v1/attendance/absences?schoolId={await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok);
+        yield return new Row("POST /api/v1/students/{id:int}/attendance/explain", async c =>
+            {
+                var s = await c.AttendanceSchoolAsync();
+                using var admin = await c.AdminAsync();
+                using var taken = await admin.PutAsJsonAsync(s.Lesson(AttendanceSchoolToday), s.Marks((s.Students[0], "N")));
+                await taken.JsonAsync();
+                return Post($"/api/v1/students/{s.Students[0]}/attendance/explain", new { date = AttendanceSchoolToday, code = "M", reason = "Dentist" });
+            },
+            Unauthorized, Ok, Ok, NotFound, Forbidden, Forbidden, Forbidden);
         yield return new Row("GET /api/v1/attendance/settings/{schoolId:int}", async c => Get($"/api/v1/attendance/settings/{await c.DemoSchoolAsync()}"),
             Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden);
         yield return new Row("PUT /api/v1/attendance/settings/{schoolId:int}", async c =>
