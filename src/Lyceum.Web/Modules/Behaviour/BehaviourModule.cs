@@ -1,3 +1,9 @@
+using Lyceum.Modules.Behaviour.Detentions;
+using Lyceum.Modules.Behaviour.Incidents;
+using Lyceum.Modules.Behaviour.Ledger;
+using Lyceum.Modules.Behaviour.Rules;
+using Lyceum.Platform.Access;
+using Lyceum.Platform.Records;
 using Lyceum.Platform.Startup;
 
 namespace Lyceum.Modules.Behaviour;
@@ -8,8 +14,25 @@ namespace Lyceum.Modules.Behaviour;
 /// </summary>
 public static class BehaviourModule
 {
-    public static IServiceCollection AddBehaviourModule(this IServiceCollection services) =>
-        services.AddStartupTask<EnsureBehaviourTypes>();
+    private static readonly BehaviourTypeKind Types = new();
+    private static readonly BehaviourRuleKind Rules = new();
 
-    public static IEndpointRouteBuilder MapBehaviourEndpoints(this IEndpointRouteBuilder api) => api;
+    public static IServiceCollection AddBehaviourModule(this IServiceCollection services) =>
+        services
+            .AddStartupTask<EnsureBehaviourTypes>()
+            .AddSingleton<ScopeRules<BehaviourType>, BehaviourPolicyScopes<BehaviourType>>()
+            .AddSingleton<ScopeRules<BehaviourRule>, BehaviourPolicyScopes<BehaviourRule>>()
+            .AddRecordKind(Types)
+            .AddRecordKind(Rules)
+            .AddSingleton<BehaviourRulesEngine>()
+            .AddScoped<IncidentsHandler>()
+            .AddScoped<StudentLedgerHandler>()
+            .AddScoped<DetentionsHandler>();
+
+    public static IEndpointRouteBuilder MapBehaviourEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapRecords(Types);
+        api.MapRecords(Rules);
+        return api.MapIncidents().MapStudentLedger().MapDetentions();
+    }
 }
