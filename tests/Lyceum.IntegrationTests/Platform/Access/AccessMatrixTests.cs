@@ -150,7 +150,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).ToDictionary(r => r.Endpoint);
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).ToDictionary(r => r.Endpoint);
 
     /// <summary>
     /// Registers: a teacher takes those of their own sections (a fresh school's section: not found for the demo
@@ -217,6 +217,44 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         $"/api/v1/attendance/registers/daily/{s.School}/9Z/{AttendanceSchoolToday:yyyy-MM-dd}/AM";
 
     /// <summary>
+    /// Incidents, the ledger and detentions, reached through their students: the "other" student is in nobody's
+    /// section or family, so a teacher or guardian does not find their records (404) and cannot name them (400 at
+    /// studentId); the tutor and the student hold no behaviour permission (403). Only the administrator changes or
+    /// deletes incidents (behaviour.edit/delete); the office and teachers schedule and mark detentions.
+    /// </summary>
+    private static IEnumerable<Row> BehaviourRows()
+    {
+        const HttpStatusCode BadRequest = HttpStatusCode.BadRequest;
+        HttpStatusCode[] adminOnly(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
+        yield return new Row("POST /api/v1/incidents/", async c => Post("/api/v1/incidents", await c.IncidentBodyAsync()),
+            Unauthorized, Created, Created, BadRequest, Forbidden, Forbidden, Forbidden);
+        yield return new Row("GET /api/v1/incidents/", c => Task.FromResult(Get("/api/v1/incidents?pageSize=5")),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Forbidden);
+        yield return new Row("GET /api/v1/incidents/{id:int}", async c => Get($"/api/v1/incidents/{(await c.OtherIncidentAsync()).Id}"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, Forbidden);
+        yield return new Row("PUT /api/v1/incidents/{id:int}", async c =>
+            {
+                var (id, etag, type) = await c.OtherIncidentAsync();
+                var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/incidents/{id}") { Content = JsonContent.Create(new { typeId = type, severity = 2 }) };
+                request.Headers.TryAddWithoutValidation("If-Match", etag);
+                return request;
+            },
+            adminOnly(Ok));
+        yield return new Row("DELETE /api/v1/incidents/{id:int}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/incidents/{(await c.OtherIncidentAsync()).Id}"),
+            adminOnly(NoContent));
+        yield return new Row("GET /api/v1/students/{id:int}/behaviour", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/behaviour"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, Forbidden);
+        yield return new Row("POST /api/v1/detentions/", async c => Post("/api/v1/detentions", await c.DetentionBodyAsync()),
+            Unauthorized, Created, Created, BadRequest, Forbidden, Forbidden, Forbidden);
+        yield return new Row("GET /api/v1/detentions/", c => Task.FromResult(Get("/api/v1/detentions?pageSize=5")),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Forbidden);
+        yield return new Row("GET /api/v1/detentions/{id:int}", async c => Get($"/api/v1/detentions/{await c.OtherDetentionAsync()}"),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, Forbidden);
+        yield return new Row("POST /api/v1/detentions/{id:int}/status", async c => Post($"/api/v1/detentions/{await c.OtherDetentionAsync()}/status", new { status = "cancelled" }),
+            Unauthorized, Ok, Ok, NotFound, Forbidden, Forbidden, Forbidden);
+    }
+
+    /// <summary>
     /// Guardians and staff as records. Guardians: the office adds and edits (guardians.create/edit), a teacher and a
     /// guardian see only those of their students or children (a fresh one: not found), deleting is the
     /// administrator's. Staff: administrators manage them; the office reads them; a teacher or tutor sees and edits
@@ -269,11 +307,20 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // with nobody in it is not found for them, nor for a teacher who does not teach it). The tutor has no grant.
         HttpStatusCode[] readSections = [Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Ok];
         HttpStatusCode[] readSection = [Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound];
-        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments", "courses", "sections", "attendance-codes" })
+        // Behaviour types and rules: behaviour.view reads them (a narrow grant every school's: they are the policy, not
+        // anyone's record); the tutor and the student hold no behaviour.view.
+        HttpStatusCode[] readPolicy = [Unauthorized, Ok, Ok, Ok, Forbidden, Ok, Forbidden];
+        foreach (var route in new[] { "schools", "branches", "academic-years", "terms", "rooms", "periods", "departments", "courses", "sections", "attendance-codes", "behaviour-types", "behaviour-rules" })
         {
             HttpStatusCode[] change(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
-            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), route == "sections" ? readSections : read);
-            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), route == "sections" ? readSection : read);
+            var (readList, readOne) = route switch
+            {
+                "sections" => (readSections, readSection),
+                "behaviour-types" or "behaviour-rules" => (readPolicy, readPolicy),
+                _ => (read, read),
+            };
+            yield return new Row($"GET /api/v1/{route}/", c => Task.FromResult(Get($"/api/v1/{route}")), readList);
+            yield return new Row($"GET /api/v1/{route}/{{id:int}}", async c => Get($"/api/v1/{route}/{(await c.StructureAsync(route)).Id}"), readOne);
             yield return new Row($"POST /api/v1/{route}/", async c => Post($"/api/v1/{route}", await c.StructureBodyAsync(route)), change(Created));
             yield return new Row($"PUT /api/v1/{route}/{{id:int}}", async c =>
                 {
@@ -298,6 +345,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "PUT /api/v1/staff/{id:int}", "POST /api/v1/users/invitations", "POST /api/v1/users/{userId:guid}/deactivate",
         "GET /api/v1/timetable", "GET /api/v1/users/", "PUT /api/v1/attendance/registers/lessons/{sectionId:int}/{date}/{periodId:int}",
         "GET /api/v1/students/{id:int}/attendance", "PUT /api/v1/attendance/registers/daily/{schoolId:int}/{formGroup}/{date}/{session}",
+        "POST /api/v1/incidents/", "GET /api/v1/incidents/{id:int}",
+        "POST /api/v1/detentions/{id:int}/status", "GET /api/v1/behaviour-types/",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -487,6 +536,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 "periods" => new { schoolId = school, name = "Period 1", order = 1, startTime = "09:00", endTime = "10:00" },
                 "departments" => (object)new { schoolId = school, name = "Matrix department", code = "MTX" },
                 "attendance-codes" => new { schoolId = school, code = "X", name = "Matrix code", category = "absent", authorised = true },
+                "behaviour-types" => new { schoolId = school, name = "Matrix type", polarity = "negative", defaultSeverity = 2, defaultPoints = 1 },
+                "behaviour-rules" => new { schoolId = school, name = "Matrix rule", measure = "incidents", threshold = 3, windowDays = 7, action = "alert" },
                 _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
             };
         }
@@ -539,6 +590,46 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
         private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The demo school's live positive type: praise sets off no rule.</summary>
+        public async Task<int> PraiseTypeAsync()
+        {
+            var school = await DemoSchoolAsync();
+            return await app.QueryAsync(db => db.BehaviourTypes
+                .Where(t => t.SchoolId == school && t.ArchivedAt == null && t.Polarity == Lyceum.Modules.Behaviour.BehaviourPolarity.Positive)
+                .OrderBy(t => t.Id).Select(t => t.Id).FirstAsync());
+        }
+
+        public async Task<object> IncidentBodyAsync() =>
+            new { studentIds = new[] { (await OtherStudentAsync()).Id }, typeId = await PraiseTypeAsync(), location = "Matrix" };
+
+        /// <summary>An incident of a fresh "other" student, logged by the administrator: its id, ETag and type.</summary>
+        public async Task<(int Id, string ETag, int Type)> OtherIncidentAsync()
+        {
+            var type = await PraiseTypeAsync();
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync("/api/v1/incidents", new { studentIds = new[] { (await OtherStudentAsync()).Id }, typeId = type });
+            var created = await response.JsonAsync(HttpStatusCode.Created);
+            return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, type);
+        }
+
+        /// <summary>A detention for a fresh "other" student with a fresh supervisor, on a school day years ahead.</summary>
+        public async Task<object> DetentionBodyAsync() => new
+        {
+            studentId = (await OtherStudentAsync()).Id,
+            date = "2031-10-01",
+            startTime = "15:30",
+            durationMinutes = 30,
+            supervisorId = await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.NewStaffAsync(app, await DemoSchoolAsync(), "Matrix", "Supervisor"),
+            reason = "Matrix",
+        };
+
+        public async Task<int> OtherDetentionAsync()
+        {
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync("/api/v1/detentions", await DetentionBodyAsync());
+            return (await response.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<int>();
+        }
 
         public async Task<int> NewStaffAsync() =>
             await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.NewStaffAsync(app, await DemoSchoolAsync(), "Matrix", "Invitee");
