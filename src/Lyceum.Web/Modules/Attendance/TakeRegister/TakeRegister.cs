@@ -72,6 +72,10 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            // The audit trail's transaction is already open when EF Core saves, so EF Core would wrap each save in a
+            // savepoint: two more round trips per save for nothing, since a failed save here is never continued (the
+            // transaction is rolled back and the attempt starts again on a new context).
+            db.Database.AutoSavepointsEnabled = false;
             var resolved = await occasions.ResolveAsync(db, caller, key, cancellationToken);
             if (resolved.Error is { } error)
             {
