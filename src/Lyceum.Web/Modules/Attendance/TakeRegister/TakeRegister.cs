@@ -347,15 +347,28 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
         return errors;
     }
 
+    /// <summary>
+    /// The school's codes in use. One query as a rule: only a school without any (created since the app started) is
+    /// given the defaults first, then read again.
+    /// </summary>
     public static async Task<IReadOnlyList<CodeView>> CodesAsync(LyceumDbContext db, int schoolId, CancellationToken cancellationToken)
     {
+        var codes = await ReadCodesAsync(db, schoolId, cancellationToken);
+        if (codes.Count > 0)
+        {
+            return codes;
+        }
+
         await AttendanceDefaults.EnsureAsync(db, schoolId, cancellationToken);
-        return await db.AttendanceCodes.AsNoTracking()
+        return await ReadCodesAsync(db, schoolId, cancellationToken);
+    }
+
+    private static Task<List<CodeView>> ReadCodesAsync(LyceumDbContext db, int schoolId, CancellationToken cancellationToken) =>
+        db.AttendanceCodes.AsNoTracking()
             .Where(c => c.SchoolId == schoolId && c.ArchivedAt == null)
             .OrderBy(c => c.SortOrder).ThenBy(c => c.Code)
             .Select(c => new CodeView(c.Id, c.Code, c.Name, c.Category, c.Authorised, c.CountsAsPossible))
             .ToListAsync(cancellationToken);
-    }
 
     private static RegisterSheet Sheet(RegisterOccasion o, IReadOnlyList<CodeView> codes, Register? register, string? outcome)
     {
