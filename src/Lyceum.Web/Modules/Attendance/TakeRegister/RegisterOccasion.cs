@@ -39,6 +39,9 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
 
     private async Task<Result<RegisterOccasion>> LessonAsync(LyceumDbContext db, Caller caller, RegisterKey.Lesson key, CancellationToken cancellationToken)
     {
+        var date = key.Date;
+        // One round trip: the section, its meeting and who is on it that day (a register is read and submitted many
+        // times a minute at the start of each lesson; the roster is wasted only on a refusal).
         var section = await access.Reachable(db.Sections, caller, Permissions.AttendanceEdit)
             .Where(s => s.Id == key.SectionId)
             .Select(s => new
@@ -52,6 +55,11 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
                 Meeting = s.Meetings.Where(m => m.PeriodId == key.PeriodId && m.Day == key.Date.DayOfWeek)
                     .Select(m => new { m.Period!.Name, m.Period.StartTime, m.Period.EndTime })
                     .FirstOrDefault(),
+                Roster = s.Enrollments
+                    .Where(e => e.EnrolledOn <= date && (e.WithdrawnOn == null || e.WithdrawnOn > date))
+                    .OrderBy(e => e.Student!.LastName).ThenBy(e => e.Student!.FirstName)
+                    .Select(e => new RosterStudent(e.StudentId, e.Student!.StudentNumber, e.Student.FirstName, e.Student.LastName, e.Student.PreferredName))
+                    .ToList(),
             })
             .AsNoTracking()
             .FirstOrDefaultAsync(cancellationToken);
@@ -70,16 +78,9 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
             return Error.Field("periodId", $"{section.Name} does not meet in that period on {key.Date.DayOfWeek}s.");
         }
 
-        var date = key.Date;
-        var roster = await db.Enrollments
-            .Where(e => e.SectionId == key.SectionId && e.EnrolledOn <= date && (e.WithdrawnOn == null || e.WithdrawnOn > date))
-            .OrderBy(e => e.Student!.LastName).ThenBy(e => e.Student!.FirstName)
-            .Select(e => new RosterStudent(e.StudentId, e.Student!.StudentNumber, e.Student.FirstName, e.Student.LastName, e.Student.PreferredName))
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
         return new RegisterOccasion(
             section.SchoolId, Register.LessonSlot(section.Id, date, key.PeriodId), date, section.Id, section.Name, key.PeriodId,
-            section.Meeting.Name, section.Meeting.StartTime, section.Meeting.EndTime, null, null, roster);
+            section.Meeting.Name, section.Meeting.StartTime, section.Meeting.EndTime, null, null, section.Roster);
     }
 
     private async Task<Result<RegisterOccasion>> DailyAsync(LyceumDbContext db, Caller caller, RegisterKey.Daily key, CancellationToken cancellationToken)
