@@ -18,7 +18,15 @@ public abstract record RegisterKey(DateOnly Date)
 /// <summary>A register's occasion, checked: it exists in the timetable, the caller may take it, and who is on it.</summary>
 public sealed record RegisterOccasion(
     int SchoolId, string Slot, DateOnly Date, int? SectionId, string? Section, int? PeriodId, string? Period,
-    TimeOnly? StartTime, TimeOnly? EndTime, string? FormGroup, DaySession? Session, IReadOnlyList<RosterStudent> Roster);
+    TimeOnly? StartTime, TimeOnly? EndTime, string? FormGroup, DaySession? Session, IReadOnlyList<RosterStudent> Roster)
+{
+    /// <summary>
+    /// Whether the register was taken when the occasion was read (in the same query, for a lesson); null when not
+    /// asked. False spares reading a register that is not there; it is not a promise (a register inserted a moment
+    /// later makes the insert fail on the unique slot, and the submission is read again).
+    /// </summary>
+    public bool? Taken { get; init; }
+}
 
 public sealed record RosterStudent(int StudentId, string StudentNumber, string FirstName, string LastName, string? PreferredName);
 
@@ -40,8 +48,9 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
     private async Task<Result<RegisterOccasion>> LessonAsync(LyceumDbContext db, Caller caller, RegisterKey.Lesson key, CancellationToken cancellationToken)
     {
         var date = key.Date;
-        // One round trip: the section, its meeting and who is on it that day (a register is read and submitted many
-        // times a minute at the start of each lesson; the roster is wasted only on a refusal).
+        var slot = Register.LessonSlot(key.SectionId, date, key.PeriodId);
+        // One round trip: the section, its meeting, who is on it that day and whether it was taken (a register is read
+        // and submitted many times a minute at the start of each lesson; the roster is wasted only on a refusal).
         var section = await access.Reachable(db.Sections, caller, Permissions.AttendanceEdit)
             .Where(s => s.Id == key.SectionId)
             .Select(s => new
@@ -60,6 +69,7 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
                     .OrderBy(e => e.Student!.LastName).ThenBy(e => e.Student!.FirstName)
                     .Select(e => new RosterStudent(e.StudentId, e.Student!.StudentNumber, e.Student.FirstName, e.Student.LastName, e.Student.PreferredName))
                     .ToList(),
+                Taken = db.Registers.Any(r => r.Slot == slot),
             })
             .AsNoTracking()
             .FirstOrDefaultAsync(cancellationToken);
@@ -79,8 +89,11 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
         }
 
         return new RegisterOccasion(
-            section.SchoolId, Register.LessonSlot(section.Id, date, key.PeriodId), date, section.Id, section.Name, key.PeriodId,
-            section.Meeting.Name, section.Meeting.StartTime, section.Meeting.EndTime, null, null, section.Roster);
+            section.SchoolId, slot, date, section.Id, section.Name, key.PeriodId,
+            section.Meeting.Name, section.Meeting.StartTime, section.Meeting.EndTime, null, null, section.Roster)
+        {
+            Taken = section.Taken,
+        };
     }
 
     private async Task<Result<RegisterOccasion>> DailyAsync(LyceumDbContext db, Caller caller, RegisterKey.Daily key, CancellationToken cancellationToken)

@@ -61,7 +61,9 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
 
         var occasion = resolved.Value!;
         var codes = await CodesAsync(db, occasion.SchoolId, cancellationToken);
-        var register = await db.Registers.AsNoTracking().Include(r => r.Marks).FirstOrDefaultAsync(r => r.Slot == occasion.Slot, cancellationToken);
+        var register = occasion.Taken == false
+            ? null
+            : await db.Registers.AsNoTracking().Include(r => r.Marks).FirstOrDefaultAsync(r => r.Slot == occasion.Slot, cancellationToken);
         return Sheet(occasion, codes, register, null);
     }
 
@@ -90,7 +92,11 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
                 return errors.ToError();
             }
 
-            var register = await db.Registers.Include(r => r.Marks).FirstOrDefaultAsync(r => r.Slot == occasion.Slot, cancellationToken);
+            // Not read when the occasion's query found none (a first submission: one round trip fewer). On the second
+            // attempt the occasion is read again, so a register inserted meanwhile is found.
+            var register = occasion.Taken == false
+                ? null
+                : await db.Registers.Include(r => r.Marks).FirstOrDefaultAsync(r => r.Slot == occasion.Slot, cancellationToken);
             try
             {
                 return register is null
