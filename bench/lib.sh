@@ -14,6 +14,7 @@
 #   BENCH_STUDENTS=15000   students to seed, over BENCH_SCHOOLS=3 schools (a script may set other defaults)
 #   BENCH_PROVIDER=PostgreSql  or Sqlite: the database the app runs on. PostgreSQL: database lyceum_bench (15,000
 #                          students) or lyceum_bench_<N> for another N; SQLite: /var/tmp/lyceum-bench-<N>.db
+#   BENCH_DB=<name>        another PostgreSQL database name than the above (a script that writes sets its own)
 #
 # Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
 # running.
@@ -38,6 +39,9 @@ PROVIDER=${BENCH_PROVIDER:-PostgreSql}
 PAGE_SIZE=25
 PAGES=$(((STUDENTS + PAGE_SIZE - 1) / PAGE_SIZE))
 if [[ $STUDENTS == 15000 ]]; then DB_NAME=lyceum_bench; else DB_NAME=lyceum_bench_$STUDENTS; fi
+# A benchmark that writes (bench/attendance-burst.sh) names a database of its own, so that it never changes the data
+# the read benchmarks measure.
+DB_NAME=${BENCH_DB:-$DB_NAME}
 SQLITE_FILE=/var/tmp/lyceum-bench-$STUDENTS.db
 DB_USER=lyceum_bench
 DB_PASSWORD=lyceum_bench_password
