@@ -23,6 +23,9 @@ public sealed record SectionAttendance(int SectionId, string Section, DateOnly F
 
 public sealed record DaysAttendance(DateOnly From, DateOnly To, AttendanceTally Total, IReadOnlyList<DayTally> Days);
 
+/// <summary>A school or section the summaries pages offer to choose.</summary>
+public sealed record SummaryChoice(int Id, string Name);
+
 /// <summary>
 /// Attendance summaries: per student (with the days of a heat-map), per school's students (the persistent-absence
 /// list), per section and per day. Every one counts only the students the caller may see attendance of
@@ -164,6 +167,42 @@ public sealed class AttendanceSummariesHandler(IDbContextFactory<LyceumDbContext
             .Select(d => new DayTally(d.Key, d.Aggregate(AttendanceTally.Empty, (t, g) => t.Add(g.Category, g.Authorised, g.CountsAsPossible, g.Count, g.Late))))
             .ToList();
         return new DaysAttendance(start, end, groups.Aggregate(AttendanceTally.Empty, (t, g) => t.Add(g.Category, g.Authorised, g.CountsAsPossible, g.Count, g.Late)), days);
+    }
+
+    /// <summary>The live schools with students whose attendance the caller may see: the overview's choice of school.</summary>
+    public async Task<IReadOnlyList<SummaryChoice>> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var students = access.Reachable(db.Students, caller, Permissions.AttendanceView);
+        return await db.Schools.AsNoTracking()
+            .Where(s => s.ArchivedAt == null && students.Any(x => x.SchoolId == s.Id))
+            .OrderBy(s => s.Name)
+            .Select(s => new SummaryChoice(s.Id, s.Name))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The year groups of a school's current students the caller may see (the overview's year filter).</summary>
+    public async Task<IReadOnlyList<int>> YearGroupsAsync(Caller caller, int schoolId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await access.Reachable(db.Students, caller, Permissions.AttendanceView).AsNoTracking()
+            .Where(s => s.SchoolId == schoolId && s.ArchivedAt == null)
+            .Select(s => s.YearGroup)
+            .Distinct()
+            .OrderBy(y => y)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A school's sections the caller may see attendance of whose term overlaps the range, the latest term first.</summary>
+    public async Task<IReadOnlyList<SummaryChoice>> SectionsAsync(Caller caller, int schoolId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sections = await access.Reachable(db.Sections, caller, Permissions.AttendanceView).AsNoTracking()
+            .Where(s => s.Course!.SchoolId == schoolId && s.ArchivedAt == null && s.Term!.StartDate <= to && s.Term.EndDate >= from)
+            .OrderByDescending(s => s.Term!.StartDate).ThenBy(s => s.Name)
+            .Select(s => new { s.Id, s.Name, Course = s.Course!.Name, Term = s.Term!.Name })
+            .ToListAsync(cancellationToken);
+        return [.. sections.Select(s => new SummaryChoice(s.Id, $"{s.Name} · {s.Course} · {s.Term}"))];
     }
 
     private static async Task<List<StudentTally>> TallyStudentsAsync(
