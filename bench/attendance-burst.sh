@@ -77,9 +77,16 @@ clear_day() {
     psql_admin -d "$DB_NAME" -c 'VACUUM (ANALYZE) "Registers", "AttendanceMarks", "RegisterAmendments"' >/dev/null
 }
 
-# counts DATE: the database's view of that day, as key=value.
+# counts DATE ACKED: the database's view of that day, as key=value. ACKED lists the slots of the registers the API
+# answered 200 for (one a line, from the generator's --acked): "lost" counts those the database does not hold, and
+# "unacknowledged" the registers it holds that no client was told of (a request that failed after its commit).
 counts() {
-    db_query "SELECT
+    {
+        echo 'CREATE TEMP TABLE acked (slot text PRIMARY KEY);'
+        echo 'COPY acked FROM STDIN;'
+        sort -u "$2"
+        echo '\.'
+        echo "SELECT
         'registers=' || (SELECT count(*) FROM \"Registers\" WHERE \"Date\" = DATE '$1') ||
         ' lesson_registers=' || (SELECT count(*) FROM \"Registers\" WHERE \"Date\" = DATE '$1' AND \"SectionId\" IS NOT NULL) ||
         ' marks=' || (SELECT count(*) FROM \"AttendanceMarks\" WHERE \"Date\" = DATE '$1') ||
@@ -93,18 +100,31 @@ counts() {
                  AND (e.\"WithdrawnOn\" IS NULL OR e.\"WithdrawnOn\" > r.\"Date\"))) ||
         ' marks_not_present=' || (SELECT count(*) FROM \"AttendanceMarks\" m JOIN \"AttendanceCodes\" c ON c.\"Id\" = m.\"CodeId\"
             WHERE m.\"Date\" = DATE '$1' AND c.\"Code\" <> '/') ||
-        ' amendments=' || (SELECT count(*) FROM \"RegisterAmendments\" a JOIN \"Registers\" r ON r.\"Id\" = a.\"RegisterId\" WHERE r.\"Date\" = DATE '$1')"
+        ' amendments=' || (SELECT count(*) FROM \"RegisterAmendments\" a JOIN \"Registers\" r ON r.\"Id\" = a.\"RegisterId\" WHERE r.\"Date\" = DATE '$1') ||
+        ' acknowledged=' || (SELECT count(*) FROM acked) ||
+        ' lost=' || (SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM \"Registers\" r WHERE r.\"Slot\" = a.slot)) ||
+        ' unacknowledged=' || (SELECT count(*) FROM \"Registers\" r WHERE r.\"Date\" = DATE '$1' AND NOT EXISTS (SELECT 1 FROM acked a WHERE a.slot = r.\"Slot\"));"
+    } | psql_admin -d "$DB_NAME" -tA | grep '^registers='
 }
 
-# check_counts LABEL COUNTS REGISTERS MARKS: appends the counts and the verdict to RAW; echoes the verdict.
+# check_counts LABEL COUNTS REGISTERS MARKS: appends the counts and the verdict to RAW; echoes the verdict: "ok" when
+# every register of the day is there with its roster, once; "incomplete" when some were never acknowledged (failed
+# requests: not lost) but nothing acknowledged is missing; "WRONG" for a lost register or any duplicate.
 check_counts() {
-    local verdict=ok
-    [[ $(field " $2" registers) == "$3" && $(field " $2" lesson_registers) == "$3" ]] || verdict="WRONG (registers: $(field " $2" registers), expected $3)"
-    [[ $(field " $2" marks) == "$4" && $(field " $2" marks_of_day_registers) == "$4" ]] || verdict="WRONG (marks: $(field " $2" marks), expected $4)"
-    for k in duplicate_marks duplicate_slots registers_not_their_roster marks_not_present amendments; do
+    local verdict=ok k
+    for k in lost duplicate_marks duplicate_slots registers_not_their_roster marks_not_present amendments; do
         [[ $(field " $2" "$k") == 0 ]] || verdict="WRONG ($k=$(field " $2" "$k"))"
     done
-    printf 'database after %s: %s\n  expected registers=%s marks=%s, no duplicates, every register its roster, no amendments: %s\n' \
+    if [[ $verdict == ok ]]; then
+        if [[ $(field " $2" acknowledged) != "$3" ]]; then
+            verdict="incomplete: $(field " $2" acknowledged) of $3 registers acknowledged, none lost, no duplicate"
+        elif [[ $(field " $2" registers) != "$3" || $(field " $2" lesson_registers) != "$3" ]]; then
+            verdict="WRONG (registers: $(field " $2" registers), expected $3)"
+        elif [[ $(field " $2" marks) != "$4" || $(field " $2" marks_of_day_registers) != "$4" ]]; then
+            verdict="WRONG (marks: $(field " $2" marks), expected $4)"
+        fi
+    fi
+    printf 'database after %s: %s\n  expected: registers=%s marks=%s, every acknowledged register there with its roster, no duplicate, no amendment: %s\n' \
         "$1" "$2" "$3" "$4" "$verdict" >>"$RAW"
     echo "$verdict"
 }
@@ -190,10 +210,12 @@ pass() {
     shift 2
     clear_day "$DAY"
     wait_quiet
-    RESULT[$key]=$(run_gen "$label" burst --plan "$PLAN" --expect created --label "$key" --csv "${RAW%.txt}.$key.csv" "$@")
-    COUNTS[$key]=$(check_counts "$label" "$(counts "$DAY")" "$REGISTERS" "$MARKS")
-    RESULT[$key-retry]=$(run_gen "$label: every submission retried once" burst --plan "$PLAN" --expect unchanged --label "$key-retry" --csv "${RAW%.txt}.$key-retry.csv" "$@")
-    COUNTS[$key-retry]=$(check_counts "$label, retried" "$(counts "$DAY")" "$REGISTERS" "$MARKS")
+    : >"$WORK/acked"
+    RESULT[$key]=$(run_gen "$label" burst --plan "$PLAN" --expect created --label "$key" --csv "${RAW%.txt}.$key.csv" --acked "$WORK/acked" "$@")
+    COUNTS[$key]=$(check_counts "$label" "$(counts "$DAY" "$WORK/acked")" "$REGISTERS" "$MARKS")
+    RESULT[$key-retry]=$(run_gen "$label: every submission retried once" burst --plan "$PLAN" --expect unchanged --label "$key-retry" \
+        --csv "${RAW%.txt}.$key-retry.csv" --acked "$WORK/acked" "$@")
+    COUNTS[$key-retry]=$(check_counts "$label, retried" "$(counts "$DAY" "$WORK/acked")" "$REGISTERS" "$MARKS")
 }
 
 RUNS=()
@@ -207,10 +229,11 @@ if [[ $RATE -gt 0 ]]; then
 fi
 if [[ $RACE_WORKERS -gt 0 ]]; then
     clear_day "$OTHER_DAY"
+    : >"$WORK/acked-race"
     wait_quiet
     RESULT[race]=$(run_gen "race: $OTHER_REGISTERS registers of $OTHER_DAY, each sent twice at once, $RACE_WORKERS pairs in flight" \
-        race --plan "$OTHER_PLAN" --workers "$RACE_WORKERS" --label race --csv "${RAW%.txt}.race.csv")
-    COUNTS[race]=$(check_counts "the race" "$(counts "$OTHER_DAY")" "$OTHER_REGISTERS" "$OTHER_MARKS")
+        race --plan "$OTHER_PLAN" --workers "$RACE_WORKERS" --label race --csv "${RAW%.txt}.race.csv" --acked "$WORK/acked-race")
+    COUNTS[race]=$(check_counts "the race" "$(counts "$OTHER_DAY" "$WORK/acked-race")" "$OTHER_REGISTERS" "$OTHER_MARKS")
     RACE_PAIRS=$(grep -h '^BURST_RACE ' "$RAW" | tail -1)
 fi
 

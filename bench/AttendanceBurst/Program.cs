@@ -250,6 +250,7 @@ namespace Lyceum.Bench.AttendanceBurst
             var mode = workers > 0 ? $"closed loop, {workers} workers" : FormattableString.Invariant($"open loop, {rate:F0} requests/s due, at most {maxInFlight} in flight");
             Report(label, mode, plan, samples, s => s.Status == 200 && s.Outcome == expect, $"200 {expect}", Process.GetCurrentProcess().TotalProcessorTime - cpu);
             await WriteCsvAsync(o, samples);
+            await WriteAckedAsync(o, samples.Where(s => s.Status == 200).Select(s => requests[s.Index].Slot));
             return 0;
         }
 
@@ -292,6 +293,7 @@ namespace Lyceum.Bench.AttendanceBurst
             var good = pairs.GetValueOrDefault("200 created + 200 unchanged");
             Console.WriteLine($"BURST_RACE pairs={requests.Count} created_unchanged={good} other={requests.Count - good}");
             await WriteCsvAsync(o, samples);
+            await WriteAckedAsync(o, samples.Where(s => s.Status == 200).Select(s => requests[s.Index / 2].Slot));
             return 0;
         }
 
@@ -330,7 +332,7 @@ namespace Lyceum.Bench.AttendanceBurst
             return 0;
         }
 
-        private static async Task<(Plan Plan, List<(Uri Url, byte[] Body)> Requests)> LoadAsync(Options o)
+        private static async Task<(Plan Plan, List<(Uri Url, byte[] Body, string Slot)> Requests)> LoadAsync(Options o)
         {
             var plan = JsonSerializer.Deserialize<Plan>(await File.ReadAllTextAsync(o.Required("plan")), Web)
                 ?? throw new InvalidOperationException("empty plan");
@@ -344,12 +346,13 @@ namespace Lyceum.Bench.AttendanceBurst
             var requests = registers
                 .Select(r => (
                     new Uri($"api/v1/attendance/registers/lessons/{r.SectionId}/{plan.Date}/{r.PeriodId}", UriKind.Relative),
-                    JsonSerializer.SerializeToUtf8Bytes(new { marks = r.Students.Select(s => new { studentId = s, code = "/" }) }, Web)))
+                    JsonSerializer.SerializeToUtf8Bytes(new { marks = r.Students.Select(s => new { studentId = s, code = "/" }) }, Web),
+                    $"lesson:{r.SectionId}:{plan.Date}:{r.PeriodId}"))
                 .ToList();
             return (plan, requests);
         }
 
-        private static async Task<Sample> SendAsync(HttpClient http, (Uri Url, byte[] Body) request, int index, double dueMs, Stopwatch clock)
+        private static async Task<Sample> SendAsync(HttpClient http, (Uri Url, byte[] Body, string Slot) request, int index, double dueMs, Stopwatch clock)
         {
             var start = clock.Elapsed.TotalMilliseconds;
             try
@@ -438,6 +441,15 @@ namespace Lyceum.Bench.AttendanceBurst
             }
 
             await File.WriteAllTextAsync(path, csv.ToString());
+        }
+
+        /// <summary>Appends the slot of every register answered 200 (taken or found taken) to --acked, for the script to count.</summary>
+        private static async Task WriteAckedAsync(Options o, IEnumerable<string> slots)
+        {
+            if (o.Get("acked") is { } path)
+            {
+                await File.AppendAllLinesAsync(path, slots.Distinct(StringComparer.Ordinal));
+            }
         }
 
         /// <summary>Nearest rank: the smallest value with at least p % of the values at or below it.</summary>
