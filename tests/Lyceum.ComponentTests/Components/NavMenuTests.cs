@@ -30,14 +30,14 @@ public sealed class NavMenuTests : LyceumComponentContext
     }
 
     [Fact]
-    public void The_office_is_offered_guardians_staff_the_school_structure_absences_and_accounts_in_that_order()
+    public void The_office_is_offered_guardians_staff_attendance_behaviour_the_school_structure_and_accounts_in_that_order()
     {
         var moderator = new Caller(Guid.NewGuid(), "office@example.org",
             [.. RolePresets.GrantsOf(RoleNames.Moderator).Select(g => new AccessGrant(g.Permission, g.Scope))], []);
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/attendance/absences", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
     }
@@ -50,7 +50,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, teacher));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/behaviour", "/detentions", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -35,6 +35,9 @@ public sealed class DetentionsTests(AppFixture fixture)
         Assert.Equal("Lab 1", first["room"]!.GetValue<string>());
         var list = await (await supervisorClient.GetAsync($"/api/v1/detentions?date={Wednesday}&supervisorId={supervisor}")).JsonAsync();
         Assert.Equal(["Ann", "Bob"], list["items"]!.AsArray().Select(d => d!["firstName"]!.GetValue<string>()));
+        var mine = await (await supervisorClient.GetAsync($"/api/v1/detentions?date={Wednesday}&mine=true")).JsonAsync();
+        Assert.Equal(2, mine["totalCount"]!.GetValue<int>());
+        Assert.Equal(0, (await (await admin.GetAsync($"/api/v1/detentions?date={Wednesday}&mine=true")).JsonAsync())["totalCount"]!.GetValue<int>());
         Assert.Equal(2, await app.QueryAsync(db => db.Notifications.CountAsync(n => n.UserId == supervisorUser && n.Type == EventTypes.DetentionScheduled)));
         var note = Assert.Single((await (await parentClient.GetAsync("/api/v1/notifications")).JsonAsync())["items"]!.AsArray())!;
         Assert.Contains("Wednesday 1 October 2031 at 15:30", note["body"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -20,9 +20,10 @@ public sealed record DetentionView(
     TimeOnly StartTime, TimeOnly EndTime, int DurationMinutes, int? RoomId, string? Room, int SupervisorId, string Supervisor, string Reason,
     int? IncidentId, int? RuleId, DetentionStatus Status, string? Note, Guid Version);
 
+/// <summary>Filters of the detentions list; <see cref="Mine"/> keeps those the caller supervises (a supervisor's own list).</summary>
 public sealed record DetentionFilter(
     DateOnly? Date = null, DateOnly? From = null, DateOnly? To = null, int? SupervisorId = null, int? StudentId = null, DetentionStatus? Status = null,
-    int? SchoolId = null);
+    int? SchoolId = null, bool Mine = false);
 
 /// <summary>
 /// Detentions: schedule one for a student (checked against the student's, the supervisor's and the room's day), list
@@ -196,6 +197,12 @@ public sealed class DetentionsHandler(IDbContextFactory<LyceumDbContext> context
             rows = rows.Where(d => d.SupervisorId == supervisor);
         }
 
+        if (filter.Mine)
+        {
+            var own = CallerStaff.Of(db, caller).Select(s => s.Id);
+            rows = rows.Where(d => own.Contains(d.SupervisorId));
+        }
+
         if (filter.StudentId is { } student)
         {
             rows = rows.Where(d => d.StudentId == student);
@@ -314,7 +321,15 @@ public sealed class DetentionsHandler(IDbContextFactory<LyceumDbContext> context
         return await CallerStaff.Of(db, caller).Where(s => s.ArchivedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Whether the caller may mark this detention (a page's buttons).</summary>
+    /// <summary>Today where the caller works (the school of their staff record), else in UTC: the day a supervisor's list opens on.</summary>
+    public async Task<DateOnly> TodayAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var school = await CallerStaff.Of(db, caller).Where(s => s.ArchivedAt == null).OrderBy(s => s.Id).Select(s => (int?)s.SchoolId).FirstOrDefaultAsync(cancellationToken);
+        return school is { } id ? await clock.TodayAtAsync(db, id, cancellationToken) : clock.Today(null);
+    }
+
+    /// <summary>Whether the caller may mark these detentions (a page's buttons).</summary>
     public async Task<IReadOnlySet<int>> MarkableAsync(Caller caller, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         if (!caller.Can(Permissions.DetentionsEdit) || ids.Count == 0)

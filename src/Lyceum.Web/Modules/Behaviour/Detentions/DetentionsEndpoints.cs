@@ -35,13 +35,13 @@ public static class DetentionsEndpoints
 
         detentions.MapGet("/", async Task<Results<Ok<PagedResult<DetentionView>>, ProblemHttpResult>> (
                 [AsParameters] ListQuery query, DateOnly? date, DateOnly? from, DateOnly? to, int? supervisorId, int? studentId, DetentionStatus? status, int? schoolId,
-                Caller caller, DetentionsHandler handler, CancellationToken cancellationToken) =>
-            (await handler.ListAsync(caller, query, new DetentionFilter(date, from, to, supervisorId, studentId, status, schoolId), cancellationToken)).ToOk())
+                bool? mine, Caller caller, DetentionsHandler handler, CancellationToken cancellationToken) =>
+            (await handler.ListAsync(caller, query, new DetentionFilter(date, from, to, supervisorId, studentId, status, schoolId, mine ?? false), cancellationToken)).ToOk())
             .RequireAuthorization(Permissions.DetentionsView)
             .WithName("ListDetentions")
             .WithSummary("List detentions, a page at a time: a day's list for a supervisor, a student's")
             .WithDescription("Sortable fields: " + string.Join(", ", DetentionsHandler.SortFields.Keys) + ". status is scheduled, completed, cancelled or missed. " +
-                "Lists the detentions of the students you may see and those you supervise.")
+                "Lists the detentions of the students you may see and those you supervise; mine=true keeps only those you supervise.")
             .ProducesValidationProblem();
 
         detentions.MapGet("/{id:int}", async Task<Results<Ok<DetentionView>, StatusCodeHttpResult, ProblemHttpResult>> (

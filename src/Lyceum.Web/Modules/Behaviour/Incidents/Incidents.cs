@@ -361,6 +361,13 @@ public sealed class IncidentsHandler(IDbContextFactory<LyceumDbContext> contexts
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>Each school's time zone, for a page that shows incidents' times where they happened.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> TimeZonesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Schools.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.TimeZone, cancellationToken);
+    }
+
     private static void CheckFields(IncidentRequest r, DateTime now, FieldErrors errors)
     {
         if (r.StudentIds is { Count: > MaxStudents })
