@@ -1,11 +1,13 @@
 using Lyceum.Modules.Attendance.Absences;
 using Lyceum.Modules.Attendance.Codes;
+using Lyceum.Modules.Attendance.Demo;
 using Lyceum.Modules.Attendance.ListRegisters;
 using Lyceum.Modules.Attendance.Settings;
 using Lyceum.Modules.Attendance.Summaries;
 using Lyceum.Modules.Attendance.TakeRegister;
 using Lyceum.Modules.Schools;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Demo;
 using Lyceum.Platform.Records;
 using Lyceum.Platform.Startup;
 
@@ -30,7 +32,8 @@ public static class AttendanceModule
             .AddScoped<AttendanceSummariesHandler>()
             .AddScoped<RegistrationSettingsHandler>()
             .AddScoped<AbsencesHandler>()
-            .AddStartupTask<EnsureAttendanceCodes>();
+            .AddStartupTask<EnsureAttendanceCodes>()
+            .AddSingleton<IDemoContributor, AttendanceDemo>();
 
     public static IEndpointRouteBuilder MapAttendanceEndpoints(this IEndpointRouteBuilder api)
     {
