@@ -1,8 +1,10 @@
+using Lyceum.Modules.Behaviour.Demo;
 using Lyceum.Modules.Behaviour.Detentions;
 using Lyceum.Modules.Behaviour.Incidents;
 using Lyceum.Modules.Behaviour.Ledger;
 using Lyceum.Modules.Behaviour.Rules;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Demo;
 using Lyceum.Platform.Records;
 using Lyceum.Platform.Startup;
 
@@ -27,7 +29,8 @@ public static class BehaviourModule
             .AddSingleton<BehaviourRulesEngine>()
             .AddScoped<IncidentsHandler>()
             .AddScoped<StudentLedgerHandler>()
-            .AddScoped<DetentionsHandler>();
+            .AddScoped<DetentionsHandler>()
+            .AddSingleton<IDemoContributor, BehaviourDemo>();
 
     public static IEndpointRouteBuilder MapBehaviourEndpoints(this IEndpointRouteBuilder api)
     {
