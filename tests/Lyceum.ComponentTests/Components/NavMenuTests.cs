@@ -37,7 +37,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
     }
@@ -50,7 +50,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, teacher));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance/overview", "/behaviour", "/detentions", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public static class AttendanceModule
             .AddScoped<RegisterOccasions>()
             .AddScoped<TakeRegisterHandler>()
             .AddScoped<ListRegistersHandler>()
+            .AddScoped<RegisterSchools>()
             .AddScoped<AttendanceSummariesHandler>()
             .AddScoped<RegistrationSettingsHandler>()
             .AddScoped<AbsencesHandler>()
