@@ -30,6 +30,8 @@ public static class AttendanceModule
             .AddScoped<TakeRegisterHandler>()
             .AddScoped<ListRegistersHandler>()
             .AddScoped<RegisterSchools>()
+            .AddScoped<CircuitConnection>()
+            .AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(provider => provider.GetRequiredService<CircuitConnection>())
             .AddScoped<AttendanceSummariesHandler>()
             .AddScoped<RegistrationSettingsHandler>()
             .AddScoped<AbsencesHandler>()
