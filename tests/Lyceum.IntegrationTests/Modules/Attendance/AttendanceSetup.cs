@@ -18,6 +18,12 @@ public sealed record AttendanceSchool(
 {
     public const string Zone = "Europe/London";
 
+    /// <summary>Today, or the last weekday before it (daily registers are taken on weekdays only).</summary>
+    public DateOnly Weekday => LastWeekday(Today);
+
+    public static DateOnly LastWeekday(DateOnly day) =>
+        day.DayOfWeek switch { DayOfWeek.Saturday => day.AddDays(-1), DayOfWeek.Sunday => day.AddDays(-2), _ => day };
+
     public string Lesson(DateOnly date, int? period = null) => $"/api/v1/attendance/registers/lessons/{Section}/{date:yyyy-MM-dd}/{period ?? P1}";
 
     public static DateOnly TodayAtSchool() =>

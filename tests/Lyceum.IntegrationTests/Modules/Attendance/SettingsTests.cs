@@ -19,8 +19,8 @@ public sealed class SettingsTests(AppFixture fixture)
         var app = await fixture.App(provider);
         using var admin = await app.AdminClientAsync();
         var s = await NewAsync(app, admin);
-        var registers = $"/api/v1/attendance/registers?schoolId={s.School}";
-        var am = $"/api/v1/attendance/registers/daily/{s.School}/9Z/{Iso(s.Today)}/AM";
+        var registers = $"/api/v1/attendance/registers?schoolId={s.School}&date={Iso(s.Weekday)}";
+        var am = $"/api/v1/attendance/registers/daily/{s.School}/9Z/{Iso(s.Weekday)}/AM";
 
         var before = await (await s.Teacher.GetAsync(registers)).JsonAsync();
         Assert.All(before["items"]!.AsArray(), i => Assert.Equal("lesson", i!["kind"]!.GetValue<string>()));
@@ -60,7 +60,7 @@ public sealed class SettingsTests(AppFixture fixture)
 
         // Another teacher is not 9Z's tutor: as if there were no such register.
         using var other = await app.DemoClientAsync(RoleNames.Teacher);
-        var pm = $"/api/v1/attendance/registers/daily/{s.School}/9Z/{Iso(s.Today)}/PM";
+        var pm = $"/api/v1/attendance/registers/daily/{s.School}/9Z/{Iso(s.Weekday)}/PM";
         await (await other.GetAsync(pm)).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.PutAsJsonAsync(pm, s.Marks())).ProblemAsync(HttpStatusCode.NotFound);
         Assert.False(await app.QueryAsync(db => db.Registers.AnyAsync(r => r.SchoolId == s.School && r.Session == DaySession.PM)));

@@ -214,7 +214,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     private static DateOnly AttendanceSchoolToday => Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool.TodayAtSchool();
 
     private static string Daily(Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool s) =>
-        $"/api/v1/attendance/registers/daily/{s.School}/9Z/{AttendanceSchoolToday:yyyy-MM-dd}/AM";
+        $"/api/v1/attendance/registers/daily/{s.School}/9Z/{s.Weekday:yyyy-MM-dd}/AM";
 
     /// <summary>
     /// Incidents, the ledger and detentions, reached through their students: the "other" student is in nobody's

@@ -1,3 +1,4 @@
+using Lyceum.Modules.Attendance.TakeRegister;
 using Lyceum.Modules.Schools;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
@@ -63,7 +64,15 @@ public sealed class ListRegistersHandler(IDbContextFactory<LyceumDbContext> cont
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 
-        var forms = await DailyFormsAsync(db, caller, schoolId, daily, cancellationToken);
+        // Daily registers are due on weekdays in term only (a lesson register follows its section's meetings instead).
+        var inTerm = await db.Terms.AsNoTracking()
+            .Where(t => t.ArchivedAt == null && t.StartDate <= date && t.EndDate >= date && (schoolId == null || t.AcademicYear!.SchoolId == schoolId))
+            .Select(t => t.AcademicYear!.SchoolId)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        var forms = RegisterOccasions.IsWeekend(date)
+            ? []
+            : (await DailyFormsAsync(db, caller, schoolId, daily, cancellationToken)).Where(f => inTerm.Contains(f.SchoolId)).ToList();
         var slots = lessons.Select(l => Register.LessonSlot(l.SectionId, date, l.PeriodId))
             .Concat(forms.SelectMany(f => new[] { Register.DailySlot(f.SchoolId, f.FormGroup, date, DaySession.AM), Register.DailySlot(f.SchoolId, f.FormGroup, date, DaySession.PM) }))
             .ToList();

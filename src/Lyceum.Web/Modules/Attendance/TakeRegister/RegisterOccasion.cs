@@ -115,6 +115,11 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
             return Error.Field("date", dateError);
         }
 
+        if (IsWeekend(date))
+        {
+            return Error.Field("date", $"{date:yyyy-MM-dd} is a {date.DayOfWeek}: daily registers are taken on weekdays.");
+        }
+
         var daily = await DailyYearGroupsAsync(db, key.SchoolId, cancellationToken);
         var roster = await db.Students
             .Where(s => s.SchoolId == key.SchoolId && s.FormGroup == form && s.ArchivedAt == null && s.AdmittedOn <= date && daily.Contains(s.YearGroup))
@@ -148,6 +153,8 @@ public sealed class RegisterOccasions(AccessService access, TimeProvider clock)
     /// <summary>The year groups of a school that take daily (AM/PM) registers instead of lesson registers.</summary>
     public static Task<List<int>> DailyYearGroupsAsync(LyceumDbContext db, int schoolId, CancellationToken cancellationToken) =>
         db.YearGroupRegistrations.Where(r => r.SchoolId == schoolId && r.Mode == RegistrationMode.Daily).Select(r => r.YearGroup).ToListAsync(cancellationToken);
+
+    public static bool IsWeekend(DateOnly date) => date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
 
     private static string? DateError(DateOnly date, DateOnly? termStart, DateOnly? termEnd, DateOnly today)
     {
