@@ -132,6 +132,9 @@ public sealed class BehaviourSpecs(BrowserFixture browser)
         await Assertions.Expect(tab.Locator(".ly-points")).ToContainTextAsync("Praise");
         await Assertions.Expect(tab.Locator(".ly-ledger tbody tr")).ToHaveCountAsync(await browser.App.QueryAsync(db => db.IncidentStudents.CountAsync(l => l.StudentId == student)));
         await CheckAsync(page, "student-behaviour-tab");
+        // "Log incident" on the profile opens the log form with the student chosen.
+        await tab.GetByRole(AriaRole.Link, new() { Name = "Log incident", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#log-chosen")).ToContainTextAsync("Chosen (1):");
 
         await page.GotoAsync("/behaviour/rules");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Three negative incidents in a week", Exact = true }).First).ToBeVisibleAsync();

@@ -330,8 +330,8 @@ public sealed class IncidentsHandler(IDbContextFactory<LyceumDbContext> contexts
             .Where(s => studentIds.Contains(s.Id)).Select(s => s.Id).ToListAsync(cancellationToken)).ToHashSet();
     }
 
-    /// <summary>The students the caller may log an incident for, found by name or number (the log form's search).</summary>
-    public async Task<IReadOnlyList<IncidentStudentChoice>> FindStudentsAsync(Caller caller, string? q, int take, CancellationToken cancellationToken)
+    /// <summary>The students the caller may log an incident for, found by name or number (the log form's search), or by id.</summary>
+    public async Task<IReadOnlyList<IncidentStudentChoice>> FindStudentsAsync(Caller caller, string? q, int take, CancellationToken cancellationToken, int? id = null)
     {
         if (!caller.Can(Permissions.BehaviourCreate))
         {
@@ -340,6 +340,11 @@ public sealed class IncidentsHandler(IDbContextFactory<LyceumDbContext> contexts
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = access.Reachable(db.Students.AsNoTracking(), caller, Permissions.BehaviourCreate, Permissions.BehaviourView).Where(s => s.ArchivedAt == null);
+        if (id is { } one)
+        {
+            rows = rows.Where(s => s.Id == one);
+        }
+
         foreach (var term in SearchFolding.Terms(q ?? ""))
         {
             var pattern = $"%{Like.Escape(term)}%";
