@@ -39,6 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         Directory.CreateDirectory(ScreenshotFolder);
+        // Likewise for assertions without a timeout of their own (Playwright's default is 5 s).
+        Assertions.SetDefaultExpectTimeout(15_000);
     }
 
     /// <summary>A fresh browser context (no cookies) with a page of the given width.</summary>
@@ -50,6 +52,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = width <= 480 ? 844 : 900 },
             Locale = "en-GB",
         });
+        // The suite shares two cores with the integration tests on CI: a page that takes more than Playwright's default
+        // 30 s to answer there is slow, not broken. Assertions keep their own shorter timeouts.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -112,10 +118,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             await link.ClickAsync();
             try
             {
-                await Assertions.Expect(shown).ToBeVisibleAsync(new() { Timeout = 3_000 });
+                await Assertions.Expect(shown).ToBeVisibleAsync(new() { Timeout = 5_000 });
                 return;
             }
-            catch (PlaywrightException) when (attempt < 8)
+            catch (PlaywrightException) when (attempt < 10)
             {
             }
         }
