@@ -40,7 +40,8 @@ public sealed class AppFixture : IAsyncLifetime
 
 /// <summary>
 /// Integration tests run one at a time: they share the apps above, and the Prometheus registry is process-wide, so
-/// a counter test must not see another test's requests.
+/// a counter test must not see another test's requests. <see cref="DemoTermFixture"/> starts its apps only when a
+/// test asks for one.
 /// </summary>
 [CollectionDefinition("app")]
-public sealed class AppCollection : ICollectionFixture<AppFixture>;
+public sealed class AppCollection : ICollectionFixture<AppFixture>, ICollectionFixture<DemoTermFixture>;

@@ -7,7 +7,8 @@ namespace Lyceum.IntegrationTests.Infrastructure;
 /// One app per provider whose demo school (60 students) was made as if today were <see cref="Today"/>, twelve weeks
 /// into the autumn term: the demo's term-to-date attendance and behaviour, tested without depending on the day the
 /// suite runs (on the first days of a term there is little of either) or on what other tests add to the shared demo.
-/// Its clock runs on from that morning, so timers and delays behave as usual.
+/// Its clock runs on from that morning, so timers and delays behave as usual. A fixture of the "app" collection,
+/// shared by the attendance and behaviour demo tests.
 /// </summary>
 public sealed class DemoTermFixture : IAsyncLifetime
 {

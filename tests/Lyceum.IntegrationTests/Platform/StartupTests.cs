@@ -86,7 +86,8 @@ public sealed class StartupTests
         {
             using var ready = await client.GetAsync("/health/ready");
             var body = await ready.JsonAsync(HttpStatusCode.ServiceUnavailable);
-            if (body["checks"]!["startup"]!["description"]!.GetValue<string>() == stage || i == 300)
+            // About a minute, as LyceumApp.WaitUntilAsync: a failing seed gets as far as the last demo contributor first.
+            if (body["checks"]!["startup"]!["description"]!.GetValue<string>() == stage || i == 600)
             {
                 Assert.Equal(stage, body["checks"]!["startup"]!["description"]!.GetValue<string>());
                 return body;

@@ -7,7 +7,7 @@ namespace Lyceum.IntegrationTests.Modules.Attendance;
 
 /// <summary>The demo school's term of registers so far (made as if today were <see cref="DemoTermFixture.Today"/>).</summary>
 [Collection("app")]
-public sealed class AttendanceDemoTests(DemoTermFixture term) : IClassFixture<DemoTermFixture>
+public sealed class AttendanceDemoTests(DemoTermFixture term)
 {
     private static readonly DateOnly Today = DemoTermFixture.Today;
 

@@ -8,7 +8,7 @@ namespace Lyceum.IntegrationTests.Modules.Behaviour;
 
 /// <summary>The demo school's term of incidents and detentions so far (made as if today were <see cref="DemoTermFixture.Today"/>).</summary>
 [Collection("app")]
-public sealed class BehaviourDemoTests(DemoTermFixture term) : IClassFixture<DemoTermFixture>
+public sealed class BehaviourDemoTests(DemoTermFixture term)
 {
     private static readonly DateOnly Today = DemoTermFixture.Today;
 
