@@ -74,6 +74,19 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // FORCE may not terminate an autovacuum worker (PostgreSQL 15), which a freshly seeded demo database
+                // soon attracts; it is done within moments.
+                await Task.Delay(250);
+            }
+        }
     }
 }
