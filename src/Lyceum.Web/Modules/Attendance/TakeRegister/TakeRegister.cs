@@ -117,6 +117,11 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
     private async Task<Result<RegisterSheet>> CreateAsync(
         LyceumDbContext db, Caller caller, RegisterOccasion occasion, IReadOnlyList<CodeView> codes, IReadOnlyList<AttendanceMark> marks, CancellationToken cancellationToken)
     {
+        // Everything this save writes is new: EF Core takes an added entity's values as they are when it writes it,
+        // so there is nothing to detect. Left on, the stamping and audit interceptors (ChangeTracker.Entries) and both
+        // saves (the register's, then the trail's) scanned the register and its 30-odd marks for changes seven times,
+        // a third of what a first submission allocated. (An amendment changes tracked marks, so it keeps detection.)
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var now = clock.GetUtcNow().UtcDateTime;
         var register = new Register
         {
