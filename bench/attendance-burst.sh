@@ -129,6 +129,15 @@ check_counts() {
     echo "$verdict"
 }
 
+# pg_ended: "pgended TICKS", the CPU of every PostgreSQL backend that has ended (of any database: the postmaster's
+# children's time). cpu_snapshot sees the backends alive at each end of a run; one that starts and ends within it
+# (a connection opened under overload and refused or dropped) would otherwise show as "other processes".
+pg_ended() {
+    local pid
+    pid=$(head -1 "/var/run/postgresql/$PGV-main.pid" 2>/dev/null) || { echo "pgended 0"; return; }
+    awk '{ sub(/^.*\) /, ""); print "pgended", $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo "pgended 0"
+}
+
 # run_gen LABEL COMMAND ARG…: one generator run (after the previous one drained), its output appended to RAW; echoes
 # its BURST_RESULT line and the CPU each party used, in cores over the run's wall time: the app and PostgreSQL idle
 # while the generator starts, so their CPU seconds are the run's; the generator's own is its CPU during the run.
@@ -138,9 +147,11 @@ run_gen() {
     settle
     log "$label: AttendanceBurst $*"
     cpu_snapshot "$WORK/cpu.before"
+    pg_ended >>"$WORK/cpu.before"
     out=$(timeout 900 dotnet "$GEN" "$@" --base "$BASE" --token "$TOKEN" 2>"$WORK/gen.err") \
         || { cat "$WORK/gen.err" >&2; printf '%s\n' "$out" >&2; die "AttendanceBurst $label failed"; }
     cpu_snapshot "$WORK/cpu.after"
+    pg_ended >>"$WORK/cpu.after"
     times >"$WORK/times"
     gen_ticks=$(awk -v hz="$HZ" 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, s, "m"); print (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' "$WORK/times")
     line=$(grep -E '^BURST_(RESULT|HEALTH) ' <<<"$out") || die "AttendanceBurst $label printed no result line"
@@ -148,9 +159,11 @@ run_gen() {
     cpu=$(awk -v hz="$HZ" -v g="$gen_ticks" -v wall="$seconds" -v own="$(field " $line" client_cpu_s)" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
         app = a["app"] - b["app"]; pg = 0
         for (k in a) if (k ~ /^pg:/) pg += a[k] - (k in b ? b[k] : 0)
-        other = a["busy"] - b["busy"] - app - pg - g
+        ended = a["pgended"] - b["pgended"]
+        other = a["busy"] - b["busy"] - app - pg - ended - g
         if (own == "") own = g / hz
-        printf "cpu_app=%.2f cpu_pg=%.2f cpu_gen=%.2f cpu_other=%.2f", app / hz / wall, pg / hz / wall, own / wall, (other < 0 ? 0 : other) / hz / wall }' \
+        printf "cpu_app=%.2f cpu_pg=%.2f cpu_pg_ended=%.2f cpu_gen=%.2f cpu_other=%.2f", app / hz / wall, pg / hz / wall, ended / hz / wall,
+            own / wall, (other < 0 ? 0 : other) / hz / wall }' \
         "$WORK/cpu.before" "$WORK/cpu.after")
     printf '\n## %s\n$ dotnet bench/AttendanceBurst/bin/Release/net10.0/AttendanceBurst.dll %s --base %s --token …\n%s\n' \
         "$label" "${*//$WORK\//}" "$BASE" "$out" >>"$RAW"
@@ -166,8 +179,11 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$RESULTS_DIR/attendance-burst-$STAMP.txt
 TABLE=$RESULTS_DIR/attendance-burst-$STAMP.md
 raw_header "bench/attendance-burst.sh $STAMP"
-echo "database $DB_NAME: $STUDENTS students in $SCHOOLS schools (ids $SCHOOL_IDS); burst day $DAY ($(date -d "$DAY" +%A)), warm-up and race day $OTHER_DAY; today at the schools ($ZONE) $TODAY" >>"$RAW"
-echo "caller: administrator $ADMIN_EMAIL (attendance.edit everywhere) for every client" >>"$RAW"
+{
+    echo "database $DB_NAME: $STUDENTS students in $SCHOOLS schools (ids $SCHOOL_IDS); burst day $DAY ($(date -d "$DAY" +%A)), warm-up and race day $OTHER_DAY; today at the schools ($ZONE) $TODAY"
+    echo "caller: administrator $ADMIN_EMAIL (attendance.edit everywhere) for every client"
+    echo "connection string options added by BENCH_PG_OPTIONS: ${BENCH_PG_OPTIONS:-none, the app defaults}"
+} >>"$RAW"
 
 # The plans: every lesson register of each day with its roster, read through the API before anything is timed.
 clear_day "$DAY"
@@ -248,6 +264,7 @@ row() { # KEY NAME
         "$(field " $r" p99_ms)" "$(field " $r" max_ms)" "$(field " $r" status) / $(field " $r" outcome)" "${COUNTS[$1]}"
 }
 {
+    [[ -n ${BENCH_PG_OPTIONS:-} ]] && echo "Connection string options added: \`$BENCH_PG_OPTIONS\`." && echo
     echo "$DAY ($(date -d "$DAY" +%A)): $REGISTERS lesson registers, $MARKS marks (students per register $(field " $PREP" students_min)–$(field " $PREP" students_max), mean $(field " $PREP" students_mean)); caller: the administrator"
     echo
     echo "| run | requests | wall (s) | requests/s | 3,000 would take (s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | status / outcome | database after |"
@@ -266,14 +283,15 @@ row() { # KEY NAME
     echo
     echo "CPU during each run, in cores busy (of $(nproc)) over its wall time:"
     echo
-    echo "| run | app | PostgreSQL | generator | other processes |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| run | app | PostgreSQL | PostgreSQL backends ended during the run (any database) | generator | other processes |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for spec in "${RUNS[@]}" "race|race"; do
         IFS='|' read -r key name <<<"$spec"
         for k in "$key" "$key-retry"; do
             [[ -n ${RESULT[$k]:-} ]] || continue
             r=${RESULT[$k]}
-            printf '| %s | %s | %s | %s | %s |\n' "$k" "$(field " $r" cpu_app)" "$(field " $r" cpu_pg)" "$(field " $r" cpu_gen)" "$(field " $r" cpu_other)"
+            printf '| %s | %s | %s | %s | %s | %s |\n' "$k" "$(field " $r" cpu_app)" "$(field " $r" cpu_pg)" "$(field " $r" cpu_pg_ended)" \
+                "$(field " $r" cpu_gen)" "$(field " $r" cpu_other)"
         done
     done
     echo

@@ -15,6 +15,8 @@
 #   BENCH_PROVIDER=PostgreSql  or Sqlite: the database the app runs on. PostgreSQL: database lyceum_bench (15,000
 #                          students) or lyceum_bench_<N> for another N; SQLite: /var/tmp/lyceum-bench-<N>.db
 #   BENCH_DB=<name>        another PostgreSQL database name than the above (a script that writes sets its own)
+#   BENCH_PG_OPTIONS=…     appended to the app's PostgreSQL connection string, e.g. "Maximum Pool Size=16" (default:
+#                          none, the app's own defaults); a run that sets it says so in its raw output
 #
 # Everything listens and connects on 127.0.0.1 only. The app is stopped on exit, also on failure; PostgreSQL is left
 # running.
@@ -200,7 +202,7 @@ bench_setup() {
     if [[ $PROVIDER == Sqlite ]]; then
         export ConnectionStrings__Lyceum="Data Source=$SQLITE_FILE"
     else
-        export ConnectionStrings__Lyceum="Host=127.0.0.1;Port=$PGPORT;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD"
+        export ConnectionStrings__Lyceum="Host=127.0.0.1;Port=$PGPORT;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
     fi
     export Lyceum__Admin__Email=$ADMIN_EMAIL Lyceum__Admin__Password=$ADMIN_PASSWORD
     export Lyceum__Demo__Enabled=false Lyceum__Demo__Password=$DEMO_PASSWORD
