@@ -1,6 +1,7 @@
 using Deque.AxeCore.Playwright;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.Platform.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Lyceum.E2E.Infrastructure;
@@ -41,6 +42,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotFolder);
         // Likewise for assertions without a timeout of their own (Playwright's default is 5 s).
         Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
+    /// <summary>
+    /// Chooses the demo school (the first) in a record form's School select. Other specs add schools to the same app,
+    /// and a form chooses the school by itself only while there is one, so a spec that leaves the choice to the form
+    /// passes or fails by the order the specs ran in.
+    /// </summary>
+    public async Task ChooseDemoSchoolAsync(IPage page)
+    {
+        var school = await App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+        await page.Locator("#school").SelectOptionAsync(school.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A fresh browser context (no cookies) with a page of the given width.</summary>

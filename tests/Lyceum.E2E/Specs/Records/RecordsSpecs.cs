@@ -25,6 +25,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add guardian", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/guardians/new");
+        await browser.ChooseDemoSchoolAsync(page);
         await page.Locator("#first-name").FillAsync("Perpetua");
         await page.Locator("#last-name").FillAsync(last);
         await page.Locator("#email").FillAsync($"perpetua.{last.ToLowerInvariant()}@example.org");
@@ -131,6 +132,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
         Assert.Equal("/structure/rooms", new Uri(page.Url).AbsolutePath);
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a room", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/rooms/new");
+        await browser.ChooseDemoSchoolAsync(page);
         await page.Locator("#name").FillAsync(room);
         await page.Locator("#building").FillAsync("North");
         await page.Locator("#capacity").FillAsync("24");
@@ -139,6 +141,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
         Assert.Equal(24, await browser.App.QueryAsync(db => db.Rooms.Where(r => r.Name == room).Select(r => r.Capacity).SingleAsync()));
 
         await page.GotoAsync("/structure/years/new");
+        await browser.ChooseDemoSchoolAsync(page);
         await page.Locator("#name").FillAsync(yearName);
         await page.Locator("#start-date").FillAsync($"{yearNumber}-09-01");
         await page.Locator("#end-date").FillAsync($"{yearNumber + 1}-07-20");
