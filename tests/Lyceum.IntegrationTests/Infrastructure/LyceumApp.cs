@@ -179,13 +179,13 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
         return ClientWithToken(await TokenAsync(email, password));
     }
 
-    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    public async Task<(string Email, string Password)> CreateUserAsync(string role, string? displayName = null)
     {
         var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@lyceum.test";
         const string password = "a-long-enough-password";
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<LyceumUser>>();
-        var user = new LyceumUser { UserName = email, Email = email, DisplayName = role };
+        var user = new LyceumUser { UserName = email, Email = email, DisplayName = displayName ?? role };
         var created = await users.CreateAsync(user, password);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
         await users.AddToRoleAsync(user, role);

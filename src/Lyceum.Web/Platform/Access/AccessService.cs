@@ -49,7 +49,7 @@ public sealed class AccessService(IDbContextFactory<LyceumDbContext> contexts, I
                 .ToListAsync(cancellationToken);
         }
 
-        return new Caller(id, AccountClaims.Label(principal, id), distinct, departments);
+        return new Caller(id, AccountClaims.Label(principal, id), distinct, departments, AccountClaims.DisplayName(principal, id));
     }
 
     /// <summary>

@@ -14,14 +14,21 @@ public sealed record AccessGrant(string Permission, AccessScope Scope, int? Scho
 /// request (so role changes take effect at once). Made by <see cref="AccessService"/>; handlers take it as a parameter
 /// so the API and the pages pass the same thing.
 /// </summary>
-public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant> grants, IReadOnlyList<int> departmentIds)
+public sealed class Caller(Guid? userId, string name, IReadOnlyList<AccessGrant> grants, IReadOnlyList<int> departmentIds, string? displayName = null)
 {
     /// <summary>Nobody: no account and no grants.</summary>
     public static readonly Caller Anonymous = new(null, "anonymous", [], []);
 
     public Guid? UserId { get; } = userId;
 
+    /// <summary>The account's e-mail (its id when it has none): what the audit trail records as the actor.</summary>
     public string Name { get; } = name;
+
+    /// <summary>
+    /// The person's name as colleagues know it ("Ms Ada Lovelace"), for what people read, such as who took a register;
+    /// <see cref="Name"/> when the account has none.
+    /// </summary>
+    public string DisplayName { get; } = string.IsNullOrWhiteSpace(displayName) ? name : displayName;
 
     public IReadOnlyList<AccessGrant> Grants { get; } = grants;
 

@@ -40,7 +40,7 @@ public sealed record AttendanceSchool(
         var p1 = await CreateAsync(admin, "periods", new { schoolId = school, name = "Period 1", order = 1, startTime = "09:00", endTime = "10:00" });
         var p2 = await CreateAsync(admin, "periods", new { schoolId = school, name = "Period 2", order = 2, startTime = "13:00", endTime = "14:00" });
 
-        var (teacherEmail, teacherPassword) = await app.CreateUserAsync(RoleNames.Teacher);
+        var (teacherEmail, teacherPassword) = await app.CreateUserAsync(RoleNames.Teacher, "Ada Byron");
         var staff = new StaffMember
         {
             SchoolId = school,

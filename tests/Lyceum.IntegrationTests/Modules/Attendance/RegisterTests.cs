@@ -31,6 +31,7 @@ public sealed class RegisterTests(AppFixture fixture)
         Assert.Equal("created", first["outcome"]!.GetValue<string>());
         Assert.True(first["taken"]!.GetValue<bool>());
         Assert.Equal(5, first["students"]![1]!["mark"]!["lateMinutes"]!.GetValue<int>());
+        Assert.Equal("Ada Byron", first["takenBy"]!.GetValue<string>());
 
         var retry = await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today), body);
         Assert.Equal("unchanged", (await retry.JsonAsync())["outcome"]!.GetValue<string>());

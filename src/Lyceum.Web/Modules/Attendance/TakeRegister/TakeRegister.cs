@@ -134,7 +134,7 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
             Session = occasion.Session,
             TakenAt = now,
             TakenByUserId = caller.UserId,
-            TakenBy = caller.Name,
+            TakenBy = caller.DisplayName,
             Marks = [.. marks],
         };
         db.Registers.Add(register);
@@ -213,7 +213,7 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
         {
             RegisterId = register.Id,
             ByUserId = caller.UserId,
-            By = caller.Name,
+            By = caller.DisplayName,
             Reason = reason.Trim(),
             Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
         });
