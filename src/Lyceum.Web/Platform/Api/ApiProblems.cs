@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -158,6 +159,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                 Status = StatusCodes.Status409Conflict,
                 Detail = "Someone else changed this record at the same time. Reload it and apply your change again.",
             },
+            _ when Transient(exception) is { } transient => Busy(httpContext, transient),
             _ => null,
         };
 
@@ -178,6 +180,36 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>
+    /// A database error that goes away by itself: the connection pool stayed exhausted for its whole timeout (a burst
+    /// larger than the database keeps up with), a connection broke, SQLite's file was locked too long. Nothing was
+    /// stored (the transaction did not commit), so the client may simply send the request again.
+    /// </summary>
+    private static DbException? Transient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { IsTransient: true } db)
+            {
+                return db;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>503 with <c>Retry-After</c>: clients and proxies back off and retry instead of reporting a failure.</summary>
+    private ProblemDetails Busy(HttpContext httpContext, DbException exception)
+    {
+        LogBusy(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        httpContext.Response.Headers.RetryAfter = "1";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Detail = "The database is busy and nothing was saved. Send the same request again in a moment.",
+        };
     }
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
@@ -328,6 +360,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     [GeneratedRegex("""^Failed to bind parameter "(?:Nullable<)?(?<type>[\w.]+)>?\?? (?<name>\w+)" from""")]
     private static partial Regex BindFailure();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database busy for {Method} {Path}, answered 503: {Reason}")]
+    private static partial void LogBusy(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
