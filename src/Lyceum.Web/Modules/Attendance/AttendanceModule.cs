@@ -27,6 +27,7 @@ public static class AttendanceModule
             .AddSingleton<ScopeRules<AttendanceCode>, SchoolOwnedScopes<AttendanceCode>>()
             .AddRecordKind(Codes)
             .AddScoped<RegisterOccasions>()
+            .AddSingleton<SubmissionGate>()
             .AddScoped<TakeRegisterHandler>()
             .AddScoped<ListRegistersHandler>()
             .AddScoped<RegisterSchools>()

@@ -32,12 +32,18 @@ public static class ApiProblems
         }),
     };
 
-    /// <summary>The problem response for an error, with the headers it needs (Retry-After for 429).</summary>
+    /// <summary>The problem response for an error, with the headers it needs (Retry-After for 429 and 503).</summary>
     public static ProblemHttpResult ToProblem(this Error error, HttpResponse response)
     {
-        if (error is Error.TooManyRequests tooMany)
+        TimeSpan? retryAfter = error switch
         {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(tooMany.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error.TooManyRequests tooMany => tooMany.RetryAfter,
+            Error.Unavailable unavailable => unavailable.RetryAfter,
+            _ => null,
+        };
+        if (retryAfter is { } after)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return error.ToProblem();
@@ -87,6 +93,7 @@ public static class ApiProblems
         Error.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
         Error.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         Error.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        Error.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 

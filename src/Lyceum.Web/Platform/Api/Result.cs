@@ -26,6 +26,9 @@ public abstract record Error(string Detail)
     /// <summary>Too many attempts; the response carries Retry-After.</summary>
     public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : Error(Detail);
 
+    /// <summary>The server is too busy to take this now (503); nothing was done and the same request may be sent again after RetryAfter.</summary>
+    public sealed record Unavailable(string Detail, TimeSpan RetryAfter) : Error(Detail);
+
     public static Validation Field(string field, string message) =>
         new(new Dictionary<string, string[]> { [field] = [message] });
 }

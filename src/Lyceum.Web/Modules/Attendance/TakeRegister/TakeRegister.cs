@@ -45,7 +45,7 @@ public sealed record RegisterSheet(
 /// same register at once, the first wins and the second is told, never silently merged. Each amendment is recorded
 /// (<see cref="RegisterAmendment"/>, in the audit trail) with its reason and every changed mark before and after.
 /// </summary>
-public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> contexts, RegisterOccasions occasions, TimeProvider clock)
+public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> contexts, RegisterOccasions occasions, SubmissionGate gate, TimeProvider clock)
 {
     public const int MaxNoteLength = 500;
     public const int MaxLateMinutes = 300;
@@ -69,6 +69,12 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
 
     public async Task<Result<RegisterSheet>> SubmitAsync(Caller caller, RegisterKey key, SubmitRegisterRequest request, Guid? ifMatch, CancellationToken cancellationToken)
     {
+        using var turn = await gate.EnterAsync(cancellationToken);
+        if (!turn.IsAcquired)
+        {
+            return new Error.Unavailable("Too many registers are being submitted at this moment; nothing was saved. Send it again in a moment.", TimeSpan.FromSeconds(2));
+        }
+
         // Two attempts: a first submission that loses the race for the slot (another request inserted it a moment
         // earlier) is read again and treated as a submission to a taken register.
         for (var attempt = 1; ; attempt++)

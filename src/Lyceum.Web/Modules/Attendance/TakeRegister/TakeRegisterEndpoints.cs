@@ -45,7 +45,8 @@ public static class TakeRegisterEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet(DailyRoute, async Task<Results<Ok<RegisterSheet>, ProblemHttpResult>> (
                 int schoolId, string formGroup, string date, string session, Caller caller, TakeRegisterHandler handler, HttpResponse response,
@@ -75,7 +76,8 @@ public static class TakeRegisterEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
@@ -101,6 +103,6 @@ public static class TakeRegisterEndpoints
             response.Headers.ETag = ETags.For(version);
         }
 
-        return result.ToOk();
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem(response);
     }
 }
