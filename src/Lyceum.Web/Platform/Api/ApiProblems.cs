@@ -49,9 +49,11 @@ public static class ApiProblems
         return error.ToProblem();
     }
 
-    /// <summary>200 with the value, or the error's problem response.</summary>
-    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result) =>
-        result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    /// <summary>200 with the value, or the error's problem response (with its headers when given the response).</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result, HttpResponse? response = null) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value)
+        : response is null ? result.Error!.ToProblem()
+        : result.Error!.ToProblem(response);
 
     /// <summary>200 with the value and its version as the ETag header, or the error's problem response.</summary>
     public static Results<Ok<T>, ProblemHttpResult> ToOkWithETag<T>(this Result<T> result, HttpResponse response, Func<T, Guid> version)
@@ -61,7 +63,7 @@ public static class ApiProblems
             response.Headers.ETag = ETags.For(version(result.Value!));
         }
 
-        return result.ToOk();
+        return result.ToOk(response);
     }
 
     /// <summary>

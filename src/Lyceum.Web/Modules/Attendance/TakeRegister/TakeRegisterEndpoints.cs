@@ -103,6 +103,6 @@ public static class TakeRegisterEndpoints
             response.Headers.ETag = ETags.For(version);
         }
 
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem(response);
+        return result.ToOk(response);
     }
 }
