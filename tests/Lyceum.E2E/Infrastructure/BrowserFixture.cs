@@ -49,11 +49,26 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// and a form chooses the school by itself only while there is one, so a spec that leaves the choice to the form
     /// passes or fails by the order the specs ran in.
     /// </summary>
-    public async Task ChooseDemoSchoolAsync(IPage page)
+    /// <remarks>
+    /// With <paramref name="onlyIfAsked"/>, for a form that shows the select only when there is a choice (the student
+    /// form): waits for the form to be ready (<c>#first-name</c> enabled) and chooses only if the select is there.
+    /// </remarks>
+    public async Task ChooseDemoSchoolAsync(IPage page, bool onlyIfAsked = false)
     {
-        var school = await App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
-        await page.Locator("#school").SelectOptionAsync(school.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (onlyIfAsked)
+        {
+            await Assertions.Expect(page.Locator("#first-name")).ToBeEnabledAsync();
+            if (await page.Locator("#school").CountAsync() == 0)
+            {
+                return;
+            }
+        }
+
+        await page.Locator("#school").SelectOptionAsync((await DemoSchoolIdAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>The demo school: the first, which every app of the suite seeds before any spec adds one.</summary>
+    public Task<int> DemoSchoolIdAsync() => App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
 
     /// <summary>A fresh browser context (no cookies) with a page of the given width.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280)

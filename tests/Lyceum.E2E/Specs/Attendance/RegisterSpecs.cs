@@ -183,7 +183,7 @@ public sealed class RegisterSpecs(BrowserFixture browser)
     {
         var (lesson, _) = await MeetingAsync(0);
         var date = lesson.Date;
-        var school = await browser.App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+        var school = await browser.DemoSchoolIdAsync();
         var form = await browser.App.QueryAsync(db => db.Students
             .Where(s => s.SchoolId == school && s.YearGroup == 7 && s.ArchivedAt == null && s.FormGroup != null)
             .OrderBy(s => s.FormGroup).Select(s => s.FormGroup!).FirstAsync());

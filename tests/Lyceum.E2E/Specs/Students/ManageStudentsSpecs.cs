@@ -253,7 +253,7 @@ public sealed class ManageStudentsSpecs(BrowserFixture browser)
         await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Moderator);
 
         await page.GotoAsync("/students/new");
-        await ChooseDemoSchoolAsync(page);
+        await browser.ChooseDemoSchoolAsync(page, onlyIfAsked: true);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a new guardian", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a guardian on record", Exact = true }).ClickAsync();
         await page.Locator("fieldset.ly-guardian").Nth(1).GetByLabel("Find a guardian of the school (name or e-mail)").FillAsync("a");
@@ -284,31 +284,17 @@ public sealed class ManageStudentsSpecs(BrowserFixture browser)
 
     private async Task FillStudentAsync(IPage page, string firstName, string lastName)
     {
-        await ChooseDemoSchoolAsync(page);
+        await browser.ChooseDemoSchoolAsync(page, onlyIfAsked: true);
         await page.Locator("#first-name").FillAsync(firstName);
         await page.Locator("#last-name").FillAsync(lastName);
         await page.Locator("#date-of-birth").FillAsync("2013-04-05");
         await page.Locator("#year-group").SelectOptionAsync("7");
     }
 
-    /// <summary>
-    /// The form asks for the school only when the moderator has more than one: other specs add schools to the same app,
-    /// so whether it is there depends on which ran first.
-    /// </summary>
-    private async Task ChooseDemoSchoolAsync(IPage page)
-    {
-        await Assertions.Expect(page.Locator("#first-name")).ToBeEnabledAsync();
-        if (await page.Locator("#school").CountAsync() > 0)
-        {
-            var school = await browser.App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
-            await page.Locator("#school").SelectOptionAsync(school.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
     /// <summary>A student of the demo school of one's own, so that archiving it changes nothing another spec reads.</summary>
     private async Task<int> InsertStudentAsync(string firstName)
     {
-        var school = await browser.App.QueryAsync(db => db.Schools.OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+        var school = await browser.DemoSchoolIdAsync();
         var student = new Student
         {
             SchoolId = school,
