@@ -1,6 +1,7 @@
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Attendance;
 using Lyceum.Modules.Behaviour;
+using Lyceum.Modules.Gradebook;
 using Lyceum.Modules.Identity;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
@@ -38,7 +39,8 @@ builder.Services
     .AddAcademicsModule()
     .AddStudentsModule().AddStaffModule()
     .AddAttendanceModule()
-    .AddBehaviourModule();
+    .AddBehaviourModule()
+    .AddGradebookModule();
 
 var app = builder.Build();
 
@@ -65,7 +67,8 @@ app.MapApi()
     .MapAcademicsEndpoints()
     .MapStudentsEndpoints().MapStaffEndpoints()
     .MapAttendanceEndpoints()
-    .MapBehaviourEndpoints();
+    .MapBehaviourEndpoints()
+    .MapGradebookEndpoints();
 app.MapLyceumUi();
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Lyceum.Modules.Academics;
 using Lyceum.Modules.Attendance;
 using Lyceum.Modules.Behaviour;
+using Lyceum.Modules.Gradebook;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
@@ -90,6 +91,22 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
     public DbSet<RuleFiring> RuleFirings => Set<RuleFiring>();
 
     public DbSet<Detention> Detentions => Set<Detention>();
+
+    public DbSet<GradeScale> GradeScales => Set<GradeScale>();
+
+    public DbSet<GradeScaleBand> GradeScaleBands => Set<GradeScaleBand>();
+
+    public DbSet<SectionGradebook> SectionGradebooks => Set<SectionGradebook>();
+
+    public DbSet<AssessmentCategory> AssessmentCategories => Set<AssessmentCategory>();
+
+    public DbSet<Assessment> Assessments => Set<Assessment>();
+
+    public DbSet<Mark> Marks => Set<Mark>();
+
+    public DbSet<TermGrade> TermGrades => Set<TermGrade>();
+
+    public DbSet<ReportCardTemplate> ReportCardTemplates => Set<ReportCardTemplate>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 

@@ -24,6 +24,12 @@ public static class ApiProblems
             Title = "The request is not valid.",
             Detail = v.Detail,
         }),
+        Error.Conflict { Extensions: { } extensions } conflict => TypedResults.Problem(WithExtensions(new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = TitleOf(StatusCodes.Status409Conflict),
+            Detail = conflict.Detail,
+        }, extensions)),
         _ => TypedResults.Problem(new ProblemDetails
         {
             Status = StatusOf(error),
@@ -31,6 +37,16 @@ public static class ApiProblems
             Detail = error.Detail,
         }),
     };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
+    {
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
 
     /// <summary>The problem response for an error, with the headers it needs (Retry-After for 429 and 503).</summary>
     public static ProblemHttpResult ToProblem(this Error error, HttpResponse response)

@@ -9,7 +9,8 @@ public abstract record Error(string Detail)
 
     public sealed record NotFound(string Detail) : Error(Detail);
 
-    public sealed record Conflict(string Detail) : Error(Detail);
+    /// <summary>The request clashes with what is stored; <paramref name="Extensions"/> go into the problem body (the current values).</summary>
+    public sealed record Conflict(string Detail, IReadOnlyDictionary<string, object?>? Extensions = null) : Error(Detail);
 
     /// <summary>The If-Match version is no longer the stored one.</summary>
     public sealed record PreconditionFailed(string Detail) : Error(Detail);

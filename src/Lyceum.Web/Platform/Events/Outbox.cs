@@ -11,6 +11,8 @@ public static class EventTypes
     public const string Incident = "behaviour.incident";
     public const string BehaviourAlert = "behaviour.alert";
     public const string DetentionScheduled = "behaviour.detention-scheduled";
+    public const string GradePublished = "gradebook.grade-published";
+    public const string TermGradePublished = "gradebook.term-grade-published";
 }
 
 /// <summary>One in-app notification to create with an event.</summary>
