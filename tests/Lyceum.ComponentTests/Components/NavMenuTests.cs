@@ -19,6 +19,17 @@ public sealed class NavMenuTests : LyceumComponentContext
     }
 
     [Fact]
+    public void Family_grants_of_grades_view_do_not_offer_the_staff_gradebook()
+    {
+        var caller = new Caller(Guid.NewGuid(), "parent@example.org",
+            [new AccessGrant(Permissions.StudentsView, AccessScope.OwnChildren), new AccessGrant(Permissions.GradesView, AccessScope.OwnChildren)], []);
+
+        var nav = Render<NavMenu>(p => p.Add(m => m.Caller, caller));
+
+        Assert.Equal(["/", "/students"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
     public void A_role_that_sees_sections_is_offered_the_timetable()
     {
         var student = new Caller(Guid.NewGuid(), "student@example.org",
@@ -37,7 +48,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
     }
@@ -50,7 +61,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, teacher));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/gradebook", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed record SavedMark(int AssessmentId, int StudentId, MarkStatus? Stat
 
 public sealed record SaveMarksResult(int Changed, IReadOnlyList<SavedMark> Marks);
 
+/// <summary>A section whose gradebook the caller reaches, for the list of gradebooks.</summary>
+public sealed record GradebookListItem(int SectionId, string Section, string Course, string Term, DateOnly TermStart, DateOnly TermEnd, string Teacher, int Students, int Assessments, bool Editable);
+
 /// <summary>
 /// A section's gradebook: read it (with term grades computed) and save cells of the grid. A save is all or nothing:
 /// one bad cell (points above the maximum, a student not in the class, an assessment of another section) refuses the
@@ -41,6 +44,32 @@ public sealed class GradebookHandler(IDbContextFactory<LyceumDbContext> contexts
         var canEdit = await access.Editable(db, caller).AnyAsync(s => s.Id == sectionId, cancellationToken);
         var canPublish = await access.Publishable(db, caller).AnyAsync(s => s.Id == sectionId, cancellationToken);
         return await GradebookReader.ReadAsync(db, section.Value!, canEdit, canPublish, cancellationToken);
+    }
+
+    /// <summary>The live sections whose gradebook the caller reaches: terms running on <paramref name="today"/> first, then the latest.</summary>
+    public async Task<IReadOnlyList<GradebookListItem>> ListAsync(Caller caller, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var editable = access.Editable(db, caller).Select(s => s.Id);
+        var rows = await access.Viewable(db, caller).AsNoTracking().Where(s => s.ArchivedAt == null)
+            .Select(s => new
+            {
+                s.Id,
+                s.Name,
+                Course = s.Course!.Name,
+                Term = s.Term!.Name,
+                s.Term.StartDate,
+                s.Term.EndDate,
+                Teacher = s.Teacher!.Title == null ? s.Teacher.FirstName + " " + s.Teacher.LastName : s.Teacher.Title + " " + s.Teacher.LastName,
+                Students = s.Enrollments.Count(e => e.WithdrawnOn == null),
+                Assessments = db.Assessments.Count(a => a.SectionId == s.Id),
+                Editable = editable.Contains(s.Id),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. rows
+            .OrderByDescending(r => r.StartDate <= today && r.EndDate >= today).ThenByDescending(r => r.StartDate)
+            .ThenBy(r => r.Course, StringComparer.CurrentCulture).ThenBy(r => r.Name, StringComparer.CurrentCulture)
+            .Select(r => new GradebookListItem(r.Id, r.Name, r.Course, r.Term, r.StartDate, r.EndDate, r.Teacher, r.Students, r.Assessments, r.Editable))];
     }
 
     public async Task<Result<SaveMarksResult>> SaveAsync(Caller caller, int sectionId, SaveMarksRequest request, CancellationToken cancellationToken)
