@@ -97,6 +97,59 @@ public sealed class GradebookSpecs(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Two_people_typing_in_one_gradebook_lose_no_mark_and_a_clash_shows_whose_value_stands()
+    {
+        var teacher = await browser.App.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Teacher));
+        var section = await browser.App.QueryAsync(db => db.Sections
+            .Where(s => s.Teacher!.UserId == teacher && s.ArchivedAt == null && s.Enrollments.Count(e => e.WithdrawnOn == null) >= 2)
+            .OrderBy(s => s.Id).Select(s => new { s.Id, s.TermId }).FirstAsync());
+        var category = new AssessmentCategory { SectionId = section.Id, Name = $"Clash {Guid.NewGuid():N}"[..12], Weight = 1 };
+        await browser.App.InsertAsync(category);
+        var title = $"Clash test {Guid.NewGuid():N}"[..16];
+        await browser.App.InsertAsync(new Assessment
+        {
+            SectionId = section.Id,
+            CategoryId = category.Id,
+            TermId = section.TermId,
+            Title = title,
+            Date = new DateOnly(2020, 1, 6),
+            MaxPoints = 20,
+        });
+
+        var mine = await browser.NewPageAsync();
+        var theirs = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsDemoAsync(mine, RoleNames.Teacher);
+        await BrowserFixture.SignInAsDemoAsync(theirs, RoleNames.Administrator);
+        var columns = new List<int>();
+        foreach (var page in new[] { mine, theirs })
+        {
+            await page.GotoAsync($"/gradebook/{section.Id}");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Publish term grades", Exact = true })).ToBeEnabledAsync(); // interactive
+            columns.Add(await page.Locator(".ly-gb-grid thead th").EvaluateAllAsync<int>("(ths, t) => ths.findIndex(th => th.textContent.includes(t)) - 1", title));
+        }
+
+        ILocator Cell(IPage page, int row) => page.Locator($".ly-gb-grid input[data-r='{row}'][data-c='{columns[0]}']");
+
+        // The teacher saves 14 in the first cell; the administrator, whose page still shows it empty, types 9 there and 7 below.
+        await Cell(mine, 0).FillAsync("14");
+        await Assertions.Expect(mine.GetByTestId("save-state")).ToHaveTextAsync("All changes saved.", new() { Timeout = 15_000 });
+        await Cell(theirs, 0).FillAsync("9");
+        await Cell(theirs, 1).FillAsync("7");
+
+        await Assertions.Expect(Cell(theirs, 0)).ToHaveValueAsync("14", new() { Timeout = 15_000 });
+        await Assertions.Expect(theirs.Locator(".ly-gb-conflict")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("yours was \"9\""));
+        await Assertions.Expect(theirs.GetByTestId("save-state")).ToHaveTextAsync("All changes saved.", new() { Timeout = 15_000 });
+        await Screenshots(theirs, "gradebook-clash");
+
+        var stored = await browser.App.QueryAsync(db => db.Marks.Where(m => m.Assessment!.Title == title).OrderBy(m => m.Points).Select(m => m.Points).ToListAsync());
+        Assert.Equal([7m, 14m], stored);
+        Assert.Empty(BrowserFixture.ErrorsOf(mine));
+        Assert.Empty(BrowserFixture.ErrorsOf(theirs));
+        await mine.Context.CloseAsync();
+        await theirs.Context.CloseAsync();
+    }
+
     private static async Task Screenshots(IPage page, string name)
     {
         var original = page.ViewportSize!.Width;
