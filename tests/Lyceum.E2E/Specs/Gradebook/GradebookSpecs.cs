@@ -144,6 +144,11 @@ public sealed class GradebookSpecs(BrowserFixture browser)
 
         var stored = await browser.App.QueryAsync(db => db.Marks.Where(m => m.Assessment!.Title == title).OrderBy(m => m.Points).Select(m => m.Points).ToListAsync());
         Assert.Equal([7m, 14m], stored);
+
+        // The class's scale is the teacher's choice: on 0–20, 14 of 20 (70%) is a 14.
+        await theirs.Locator("#g-scale").SelectOptionAsync(new SelectOptionValue { Label = "0–20" });
+        await Assertions.Expect(theirs.Locator(".ly-notice")).ToContainTextAsync("Term grades now use the scale 0–20.");
+        await Assertions.Expect(theirs.Locator(".ly-gb-grid tbody tr").First.Locator(".ly-gb-grade strong")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\d+$"));
         Assert.Empty(BrowserFixture.ErrorsOf(mine));
         Assert.Empty(BrowserFixture.ErrorsOf(theirs));
         await mine.Context.CloseAsync();

@@ -21,6 +21,7 @@ public sealed partial class GradebookPage
     private GradebookView? _book;
     private SectionStatistics _stats = new(0, 0, null, null, null, []);
     private GradingScale _scale = GradingScale.Percentage();
+    private IReadOnlyList<ScaleView> _scales = [];
     private bool _loaded;
     private bool _busy;
     private string? _refusal;
@@ -81,6 +82,9 @@ public sealed partial class GradebookPage
 
     [Inject]
     private CallerScope Callers { get; set; } = default!;
+
+    [Inject]
+    private GradeScalesHandler Scales { get; set; } = default!;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -162,6 +166,16 @@ public sealed partial class GradebookPage
                 }
 
                 _cells[(a.Id, student.Id)] = cell;
+            }
+        }
+
+        if (_book.CanEdit)
+        {
+            var scales = await Scales.ListAsync(caller, _book.Section.SchoolId, false, CancellationToken.None);
+            _scales = scales.IsSuccess ? [.. scales.Value!] : [];
+            if (_scales.All(s => s.Id != _book.Scale.Id))
+            {
+                _scales = [_book.Scale, .. _scales];
             }
         }
 
@@ -402,6 +416,21 @@ public sealed partial class GradebookPage
             }
 
             return result.Error is Error.Validation ? null : result.Error;
+        });
+    }
+
+    private async Task ChooseScaleAsync(ChangeEventArgs e)
+    {
+        if (!int.TryParse(e.Value as string, out var scaleId) || _book is null || scaleId == _book.Scale.Id)
+        {
+            return;
+        }
+
+        await RunAsync(async caller =>
+        {
+            var result = await Setup.SetScaleAsync(caller, SectionId, new GradebookSettingsRequest(scaleId, _book.SettingsVersion), CancellationToken.None);
+            _notice = result.IsSuccess ? T["Term grades now use the scale {0}.", _scales.First(s => s.Id == scaleId).Name].Value : null;
+            return result.Error;
         });
     }
 
