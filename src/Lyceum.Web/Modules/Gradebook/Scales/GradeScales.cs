@@ -90,6 +90,12 @@ public sealed class GradeScalesHandler(IDbContextFactory<LyceumDbContext> contex
             await ClearDefaultAsync(db, row.SchoolId, row.Id, cancellationToken);
         }
 
+        if (db.Entry(row).State == EntityState.Unchanged && db.ChangeTracker.HasChanges())
+        {
+            // Only its bands changed: the scale still gets a new version, so a concurrent edit of it fails.
+            db.Entry(row).Property(s => s.UpdatedAt).IsModified = true;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return ToView(row);
     }
