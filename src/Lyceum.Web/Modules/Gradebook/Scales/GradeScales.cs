@@ -231,7 +231,18 @@ public static class GradeScaleDefaults
         if (!await db.GradeScales.AnyAsync(s => s.SchoolId == schoolId, cancellationToken))
         {
             db.GradeScales.AddRange(For(schoolId));
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request gave the school its scales at the same moment (the unique names refused ours): theirs stand.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is GradeScale or GradeScaleBand && e.State == EntityState.Added).ToList())
+                {
+                    entry.State = EntityState.Detached;
+                }
+            }
         }
     }
 
