@@ -150,7 +150,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).ToDictionary(r => r.Endpoint);
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows())
+        .ToDictionary(r => r.Endpoint);
 
     /// <summary>
     /// Registers: a teacher takes those of their own sections (a fresh school's section: not found for the demo
@@ -255,6 +256,101 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     }
 
     /// <summary>
+    /// Gradebooks, reached through staff grants only: the "other" gradebook is a fresh school's class that the demo
+    /// teacher does not teach (not found for them) and no demo child is in (a guardian's or student's grades.view never
+    /// reaches a class's gradebook: not found). The office reads (grades.view) but neither marks nor publishes; the
+    /// tutor holds no grades permission. A student's grades follow the student (a fresh one: nobody's narrow scope).
+    /// Grading scales are school records: read with school.view, changed with school.configure.
+    /// </summary>
+    private static IEnumerable<Row> GradebookRows()
+    {
+        HttpStatusCode[] read = [Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound];
+        HttpStatusCode[] change(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, NotFound, Forbidden, Forbidden, Forbidden];
+        HttpStatusCode[] readScales = [Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden];
+        HttpStatusCode[] configure(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
+        HttpRequestMessage put(string url, string etag, object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            return request;
+        }
+
+        yield return new Row("GET /api/v1/sections/{id:int}/gradebook", async c => Get($"/api/v1/sections/{(await c.OtherGradebookAsync()).Section}/gradebook"), read);
+        yield return new Row("PUT /api/v1/sections/{id:int}/gradebook/scale", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/sections/{g.Section}/gradebook/scale") { Content = JsonContent.Create(new { scaleId = g.Scale }) };
+            },
+            change(Ok));
+        yield return new Row("POST /api/v1/sections/{id:int}/grade-categories", async c =>
+                Post($"/api/v1/sections/{(await c.OtherGradebookAsync()).Section}/grade-categories", new { name = "Matrix", weight = 10 }),
+            change(Created));
+        yield return new Row("PUT /api/v1/grade-categories/{id:int}", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return put($"/api/v1/grade-categories/{g.Category}", g.CategoryETag, new { name = "Tests", weight = 60 });
+            },
+            change(Ok));
+        yield return new Row("DELETE /api/v1/grade-categories/{id:int}", async c =>
+                new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/grade-categories/{(await c.OtherGradebookAsync()).EmptyCategory}"),
+            change(NoContent));
+        yield return new Row("POST /api/v1/sections/{id:int}/assessments", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return Post($"/api/v1/sections/{g.Section}/assessments", new { title = "Matrix quiz", date = "2031-10-02", maxPoints = 10, categoryId = g.Category });
+            },
+            change(Created));
+        yield return new Row("PUT /api/v1/assessments/{id:int}", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return put($"/api/v1/assessments/{g.Assessment}", g.AssessmentETag, new { title = "Matrix test", date = "2031-10-01", maxPoints = 25, categoryId = g.Category });
+            },
+            change(Ok));
+        yield return new Row("DELETE /api/v1/assessments/{id:int}", async c =>
+                new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/assessments/{(await c.OtherGradebookAsync()).Assessment}"),
+            change(NoContent));
+        yield return new Row("PUT /api/v1/sections/{id:int}/marks", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/sections/{g.Section}/marks")
+                {
+                    Content = JsonContent.Create(new { marks = new[] { new { assessmentId = g.Assessment, studentId = g.Student, points = 15 } } }),
+                };
+            },
+            change(Ok));
+        yield return new Row("PUT /api/v1/sections/{id:int}/term-grades/{studentId:int}", async c =>
+            {
+                var g = await c.OtherGradebookAsync();
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/sections/{g.Section}/term-grades/{g.Student}")
+                {
+                    Content = JsonContent.Create(new { overrideGrade = "A", overrideReason = "Matrix", comment = "Matrix" }),
+                };
+            },
+            change(Ok));
+        yield return new Row("POST /api/v1/assessments/{id:int}/publish", async c => Post($"/api/v1/assessments/{(await c.OtherGradebookAsync()).Assessment}/publish", new { }),
+            change(Ok));
+        yield return new Row("POST /api/v1/assessments/{id:int}/unpublish", async c => Post($"/api/v1/assessments/{(await c.OtherGradebookAsync(published: true)).Assessment}/unpublish", new { }),
+            change(Ok));
+        yield return new Row("POST /api/v1/sections/{id:int}/term-grades/publish", async c => Post($"/api/v1/sections/{(await c.OtherGradebookAsync()).Section}/term-grades/publish", new { }),
+            change(Ok));
+        yield return new Row("POST /api/v1/sections/{id:int}/term-grades/unpublish", async c =>
+                Post($"/api/v1/sections/{(await c.OtherGradebookAsync(published: true)).Section}/term-grades/unpublish", new { }),
+            change(Ok));
+        yield return new Row("GET /api/v1/students/{id:int}/grades", async c => Get($"/api/v1/students/{(await c.OtherGradebookAsync()).Student}/grades"), read);
+        yield return new Row("GET /api/v1/grading-scales/", async c => Get($"/api/v1/grading-scales?schoolId={await c.DemoSchoolAsync()}"), readScales);
+        yield return new Row("GET /api/v1/grading-scales/{id:int}", async c => Get($"/api/v1/grading-scales/{(await c.OtherGradebookAsync()).Scale}"), readScales);
+        yield return new Row("POST /api/v1/grading-scales/", async c => Post("/api/v1/grading-scales", await c.ScaleBodyAsync()), configure(Created));
+        yield return new Row("PUT /api/v1/grading-scales/{id:int}", async c =>
+            {
+                var (id, etag, body) = await c.ScaleAsync();
+                return put($"/api/v1/grading-scales/{id}", etag, body);
+            },
+            configure(Ok));
+        yield return new Row("DELETE /api/v1/grading-scales/{id:int}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/grading-scales/{(await c.ScaleAsync()).Id}"),
+            configure(NoContent));
+    }
+
+    /// <summary>
     /// Guardians and staff as records. Guardians: the office adds and edits (guardians.create/edit), a teacher and a
     /// guardian see only those of their students or children (a fresh one: not found), deleting is the
     /// administrator's. Staff: administrators manage them; the office reads them; a teacher or tutor sees and edits
@@ -347,6 +443,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "GET /api/v1/students/{id:int}/attendance", "PUT /api/v1/attendance/registers/daily/{schoolId:int}/{formGroup}/{date}/{session}",
         "POST /api/v1/incidents/", "GET /api/v1/incidents/{id:int}",
         "POST /api/v1/detentions/{id:int}/status", "GET /api/v1/behaviour-types/",
+        "GET /api/v1/sections/{id:int}/gradebook", "PUT /api/v1/sections/{id:int}/marks", "POST /api/v1/assessments/{id:int}/publish",
+        "GET /api/v1/students/{id:int}/grades", "POST /api/v1/grading-scales/",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -426,6 +524,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         description = "Made by the access matrix test",
         grants = new[] { new { permission = "students.view", scope = "ownSections" } },
     };
+
+    private sealed record OtherGradebook(int Section, int Student, int Category, string CategoryETag, int EmptyCategory, int Assessment, string AssessmentETag, int Scale);
 
     private sealed record Row(string Endpoint, Func<Context, Task<HttpRequestMessage>> Request, params HttpStatusCode[] Expected);
 
@@ -629,6 +729,56 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             using var admin = await app.AdminClientAsync();
             using var response = await admin.PostAsJsonAsync("/api/v1/detentions", await DetentionBodyAsync());
             return (await response.JsonAsync(HttpStatusCode.Created))["id"]!.GetValue<int>();
+        }
+
+        /// <summary>
+        /// A class of a fresh school (its own teacher, one fresh student) with a gradebook set up by the administrator:
+        /// a Tests category with a test out of 20 (the student unmarked), an empty category, and the school's percentage
+        /// scale; the test and the term grades published when asked.
+        /// </summary>
+        public async Task<OtherGradebook> OtherGradebookAsync(bool published = false)
+        {
+            using var admin = await app.AdminClientAsync();
+            var setup = await Lyceum.IntegrationTests.Modules.Schools.SectionsTests.SetUpAsync(app, admin);
+            var section = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.CreateAsync(admin, "sections",
+                new { courseId = setup.Course, termId = setup.Autumn, teacherId = setup.Teacher, name = "Matrix gradebook" });
+            var student = await NewStudentAsync(app, "Matrix", "Graded", school: setup.School);
+            await app.InsertAsync(new Lyceum.Modules.Academics.Enrollment { StudentId = student.Id, SectionId = section, EnrolledOn = new DateOnly(2031, 9, 1) });
+            using var category = await admin.PostAsJsonAsync($"/api/v1/sections/{section}/grade-categories", new { name = "Tests", weight = 50 });
+            var categoryId = (await category.JsonAsync(Created))["id"]!.GetValue<int>();
+            using var empty = await admin.PostAsJsonAsync($"/api/v1/sections/{section}/grade-categories", new { name = "Empty", weight = 50 });
+            using var assessment = await admin.PostAsJsonAsync($"/api/v1/sections/{section}/assessments", new { title = "Matrix test", date = "2031-10-01", maxPoints = 20, categoryId });
+            var assessmentId = (await assessment.JsonAsync(Created))["id"]!.GetValue<int>();
+            if (published)
+            {
+                using var mark = await admin.PutAsJsonAsync($"/api/v1/sections/{section}/marks", new { marks = new[] { new { assessmentId, studentId = student.Id, points = 10 } } });
+                await mark.JsonAsync();
+                using var publishMarks = await admin.PostAsync($"/api/v1/assessments/{assessmentId}/publish", null);
+                await publishMarks.JsonAsync();
+                using var publishGrades = await admin.PostAsync($"/api/v1/sections/{section}/term-grades/publish", null);
+                await publishGrades.JsonAsync();
+            }
+
+            var scale = await app.QueryAsync(db => db.GradeScales.Where(s => s.SchoolId == setup.School && s.Name == "Percentage").Select(s => s.Id).SingleAsync());
+            return new OtherGradebook(section, student.Id, categoryId, category.Headers.ETag!.Tag, (await empty.JsonAsync(Created))["id"]!.GetValue<int>(),
+                assessmentId, assessment.Headers.ETag!.Tag, scale);
+        }
+
+        /// <summary>A valid new percentage scale of a fresh school.</summary>
+        public async Task<object> ScaleBodyAsync()
+        {
+            using var admin = await app.AdminClientAsync();
+            return new { schoolId = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin), name = "Matrix scale", kind = "percentage", decimals = 1 };
+        }
+
+        /// <summary>A fresh scale no gradebook uses, made by the administrator: its id, ETag and a valid PUT body.</summary>
+        public async Task<(int Id, string ETag, object Body)> ScaleAsync()
+        {
+            var body = await ScaleBodyAsync();
+            using var admin = await app.AdminClientAsync();
+            using var response = await admin.PostAsJsonAsync("/api/v1/grading-scales", body);
+            var created = await response.JsonAsync(Created);
+            return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
         }
 
         public async Task<int> NewStaffAsync() =>

@@ -43,6 +43,7 @@ public static class GradebookReader
     /// <summary>The section's scale: its gradebook's, else the school's default (made on first need).</summary>
     public static async Task<GradeScale> ScaleAsync(LyceumDbContext db, int sectionId, int schoolId, CancellationToken cancellationToken)
     {
+        // From the scales, not through SectionGradebook.Scale: EF Core cannot Include after a Select through a navigation.
         var chosen = await db.GradeScales.AsNoTracking().Include(s => s.Bands)
             .Where(s => db.SectionGradebooks.Any(g => g.SectionId == sectionId && g.ScaleId == s.Id))
             .FirstOrDefaultAsync(cancellationToken);

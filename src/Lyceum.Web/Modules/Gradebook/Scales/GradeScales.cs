@@ -90,6 +90,12 @@ public sealed class GradeScalesHandler(IDbContextFactory<LyceumDbContext> contex
             await ClearDefaultAsync(db, row.SchoolId, row.Id, cancellationToken);
         }
 
+        if (db.Entry(row).State == EntityState.Unchanged && db.ChangeTracker.HasChanges())
+        {
+            // Only its bands changed: the scale still gets a new version, so a concurrent edit of it fails.
+            db.Entry(row).Property(s => s.UpdatedAt).IsModified = true;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return ToView(row);
     }
@@ -225,7 +231,18 @@ public static class GradeScaleDefaults
         if (!await db.GradeScales.AnyAsync(s => s.SchoolId == schoolId, cancellationToken))
         {
             db.GradeScales.AddRange(For(schoolId));
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request gave the school its scales at the same moment (the unique names refused ours): theirs stand.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is GradeScale or GradeScaleBand && e.State == EntityState.Added).ToList())
+                {
+                    entry.State = EntityState.Detached;
+                }
+            }
         }
     }
 

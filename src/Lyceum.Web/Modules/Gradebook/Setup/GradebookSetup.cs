@@ -234,6 +234,16 @@ public sealed class GradebookSetupHandler(IDbContextFactory<LyceumDbContext> con
             var scale = await GradebookReader.ScaleAsync(db, section.Id, section.SchoolId, cancellationToken);
             settings = new SectionGradebook { SectionId = section.Id, ScaleId = scale.Id };
             db.SectionGradebooks.Add(settings);
+            try
+            {
+                // Saved at once, so that two first changes of a new gradebook at the same moment share one settings row.
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(settings).State = EntityState.Detached;
+                settings = await db.SectionGradebooks.FirstAsync(g => g.SectionId == section.Id, cancellationToken);
+            }
         }
 
         return settings;

@@ -87,7 +87,16 @@ public sealed class TermGradesHandler(IDbContextFactory<LyceumDbContext> context
         row.OverrideGrade = grade;
         row.OverrideReason = grade is null ? null : reason;
         row.Comment = comment;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another save made this term grade (its unique index) or changed it (its version) since we read it.
+            return new Error.Conflict("Someone changed this term grade since you read it: read it again and redo your change.");
+        }
+
         return await ViewAsync(db, sectionId, studentId, scale, cancellationToken);
     }
 
@@ -145,6 +154,22 @@ public sealed class TermGradesHandler(IDbContextFactory<LyceumDbContext> context
     /// as it is, with no second notification.
     /// </summary>
     public async Task<Result<PublishResult>> PublishTermGradesAsync(Caller caller, int sectionId, PublishTermGradesRequest request, CancellationToken cancellationToken)
+    {
+        // Two publications at once both make a student's first term-grade row (or change the same one): the loser
+        // reads again, finds the grades published and unchanged, and sends nothing.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryPublishTermGradesAsync(caller, sectionId, request, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private async Task<Result<PublishResult>> TryPublishTermGradesAsync(Caller caller, int sectionId, PublishTermGradesRequest request, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var section = await access.SectionAsync(db, caller, sectionId, access.Publishable, cancellationToken);
