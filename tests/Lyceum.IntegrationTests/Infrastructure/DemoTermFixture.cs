@@ -1,4 +1,5 @@
 using Lyceum.Platform.Data;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lyceum.IntegrationTests.Infrastructure;
@@ -7,8 +8,8 @@ namespace Lyceum.IntegrationTests.Infrastructure;
 /// One app per provider whose demo school (60 students) was made as if today were <see cref="Today"/>, twelve weeks
 /// into the autumn term: the demo's term-to-date attendance and behaviour, tested without depending on the day the
 /// suite runs (on the first days of a term there is little of either) or on what other tests add to the shared demo.
-/// Its clock runs on from that morning, so timers and delays behave as usual. A fixture of the "app" collection,
-/// shared by the attendance and behaviour demo tests.
+/// Its clock runs on from that morning, so timers and delays behave as usual, and access tokens are checked on it. A
+/// fixture of the "app" collection, shared by the attendance, behaviour and gradebook demo tests.
 /// </summary>
 public sealed class DemoTermFixture : IAsyncLifetime
 {
@@ -34,7 +35,18 @@ public sealed class DemoTermFixture : IAsyncLifetime
     private static async Task<LyceumApp> StartAsync(DatabaseProvider provider)
     {
         var clock = new ShiftedClock(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
-        return await (await LyceumApp.CreateAsync(provider, services: s => s.AddSingleton<TimeProvider>(clock))).StartAsync();
+        return await (await LyceumApp.CreateAsync(provider, services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            // Tokens are issued on this clock, but IdentityModel checks their lifetime on the real one, by which they
+            // expired long ago: check them on this clock too, so the API can be called as the demo's accounts.
+            s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TokenValidationParameters.LifetimeValidator =
+                (notBefore, expires, _, parameters) =>
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    return (notBefore is null || notBefore <= now + parameters.ClockSkew) && (expires is null || expires >= now - parameters.ClockSkew);
+                });
+        })).StartAsync();
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -79,5 +79,19 @@ public sealed class DemoDataTests(AppFixture fixture)
         Assert.Equal(
             await a.QueryAsync(db => db.Staff.OrderBy(s => s.StaffNumber).Select(s => s.LastName + s.JobTitle).ToListAsync()),
             await b.QueryAsync(db => db.Staff.OrderBy(s => s.StaffNumber).Select(s => s.LastName + s.JobTitle).ToListAsync()));
+
+        // The gradebooks too: the same work, the same marks, the same comments.
+        static async Task<List<string>> Grades(LyceumApp app)
+        {
+            var marks = await app.QueryAsync(db => db.Marks
+                .Select(m => new { m.Assessment!.Section!.Name, m.Assessment.Title, m.Assessment.Date, m.Assessment.PublishedAt, m.Student!.StudentNumber, m.Status, m.Points })
+                .ToListAsync());
+            var comments = await app.QueryAsync(db => db.TermGrades
+                .Select(t => new { t.Section!.Name, t.Student!.StudentNumber, t.Comment, t.OverrideGrade }).ToListAsync());
+            return [.. marks.Select(m => $"{m.Name} {m.Title} {m.Date} {m.PublishedAt:O} {m.StudentNumber} {m.Status} {m.Points}")
+                .Concat(comments.Select(c => $"{c.Name} {c.StudentNumber} {c.Comment} {c.OverrideGrade}")).Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(await Grades(a), await Grades(b));
     }
 }
