@@ -43,7 +43,9 @@ public static class GradebookReader
     /// <summary>The section's scale: its gradebook's, else the school's default (made on first need).</summary>
     public static async Task<GradeScale> ScaleAsync(LyceumDbContext db, int sectionId, int schoolId, CancellationToken cancellationToken)
     {
-        var chosen = await db.SectionGradebooks.AsNoTracking().Where(g => g.SectionId == sectionId).Select(g => g.Scale!).Include(s => s.Bands)
+        // Include cannot follow a Select to a navigation (EF refuses it at run time): ask for the scale the gradebook names.
+        var chosen = await db.GradeScales.AsNoTracking().Include(s => s.Bands)
+            .Where(s => db.SectionGradebooks.Any(g => g.SectionId == sectionId && g.ScaleId == s.Id))
             .FirstOrDefaultAsync(cancellationToken);
         if (chosen is not null)
         {
