@@ -17,9 +17,9 @@ public sealed class ReportCardFonts : IFontResolver
 
     private static readonly ReportCardFonts Instance = new();
     private static readonly Lock Gate = new();
-    private static bool installed;
+    private static bool _installed;
 
-    private readonly ConcurrentDictionary<string, byte[]> faces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _faces = new(StringComparer.Ordinal);
 
     private ReportCardFonts()
     {
@@ -34,20 +34,20 @@ public sealed class ReportCardFonts : IFontResolver
     {
         lock (Gate)
         {
-            if (installed)
+            if (_installed)
             {
                 return;
             }
 
             GlobalFontSettings.FontResolver ??= Instance;
-            installed = true;
+            _installed = true;
         }
     }
 
     public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
         new(bold ? Bold : Regular, mustSimulateBold: false, mustSimulateItalic: italic);
 
-    public byte[]? GetFont(string faceName) => faces.GetOrAdd(faceName, Load);
+    public byte[]? GetFont(string faceName) => _faces.GetOrAdd(faceName, Load);
 
     private static byte[] Load(string faceName)
     {

@@ -32,63 +32,63 @@ internal sealed class ReportCardPdf : IDisposable
     private static readonly XPen GoldRule = new(XColor.FromArgb(0xf2, 0xb1, 0x34), 2);
     private static readonly XPen SignatureRule = new(XColor.FromArgb(0x1f, 0x29, 0x37), 0.8);
 
-    private readonly PdfDocument document = new();
-    private readonly XGraphics measure = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
-    private readonly XFont schoolFont = Font(13, bold: true);
-    private readonly XFont titleFont = Font(20, bold: true);
-    private readonly XFont subtitleFont = Font(10);
-    private readonly XFont headingFont = Font(12.5, bold: true);
-    private readonly XFont bodyFont = Font(10);
-    private readonly XFont bodyBoldFont = Font(10, bold: true);
-    private readonly XFont labelFont = Font(7.5);
-    private readonly XFont valueFont = Font(10.5, bold: true);
-    private readonly XFont smallFont = Font(8);
-    private readonly XFont smallBoldFont = Font(8.5, bold: true);
+    private readonly PdfDocument _document = new();
+    private readonly XGraphics _measure = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
+    private readonly XFont _schoolFont = Font(13, bold: true);
+    private readonly XFont _titleFont = Font(20, bold: true);
+    private readonly XFont _subtitleFont = Font(10);
+    private readonly XFont _headingFont = Font(12.5, bold: true);
+    private readonly XFont _bodyFont = Font(10);
+    private readonly XFont _bodyBoldFont = Font(10, bold: true);
+    private readonly XFont _labelFont = Font(7.5);
+    private readonly XFont _valueFont = Font(10.5, bold: true);
+    private readonly XFont _smallFont = Font(8);
+    private readonly XFont _smallBoldFont = Font(8.5, bold: true);
 
-    private readonly string schoolName;
-    private readonly ReportCardTemplate template;
-    private readonly ReportCardLabels labels;
-    private readonly MemoryStream? logoBytes;
-    private readonly XImage? logo;
-    private readonly IReadOnlyList<string> footer;
+    private readonly string _schoolName;
+    private readonly ReportCardTemplate _template;
+    private readonly ReportCardLabels _labels;
+    private readonly MemoryStream? _logoBytes;
+    private readonly XImage? _logo;
+    private readonly IReadOnlyList<string> _footer;
 
     /// <summary>Where content ends on every page: above the footer, which is as tall as the template's footer text.</summary>
-    private readonly double bottom;
+    private readonly double _bottom;
 
     /// <summary>The current student's pages: their footers ("page i of n") are drawn once the student is done.</summary>
-    private readonly List<PdfPage> pages = [];
-    private XGraphics? gfx;
-    private double y;
-    private string runningHead = "";
+    private readonly List<PdfPage> _pages = [];
+    private XGraphics? _gfx;
+    private double _y;
+    private string _runningHead = "";
 
     static ReportCardPdf() => ReportCardFonts.Install();
 
     public ReportCardPdf(string schoolName, ReportCardTemplate template, ReportCardLabels labels, string title)
     {
-        this.schoolName = schoolName;
-        this.template = template;
-        this.labels = labels;
-        document.Info.Title = title;
-        document.Info.Author = schoolName;
-        document.Info.Creator = "Lyceum";
-        document.Options.CompressContentStreams = true;
-        if (template.Logo is { Length: > 0 } bytes)
+        _schoolName = schoolName;
+        _template = template;
+        _labels = labels;
+        _document.Info.Title = title;
+        _document.Info.Author = _schoolName;
+        _document.Info.Creator = "Lyceum";
+        _document.Options.CompressContentStreams = true;
+        if (_template.Logo is { Length: > 0 } bytes)
         {
             try
             {
-                logoBytes = new MemoryStream(bytes, writable: false);
-                logo = XImage.FromStream(logoBytes);
+                _logoBytes = new MemoryStream(bytes, writable: false);
+                _logo = XImage.FromStream(_logoBytes);
             }
-#pragma warning disable CA1031 // a logo that cannot be read falls back to the app's, rather than failing every report card
+#pragma warning disable CA1031 // a _logo that cannot be read falls back to the app's, rather than failing every report card
             catch (Exception)
 #pragma warning restore CA1031
             {
-                logo = null;
+                _logo = null;
             }
         }
 
-        footer = string.IsNullOrWhiteSpace(template.Footer) ? [] : Wrap(template.Footer.Trim(), smallFont, ContentWidth - PageLabelWidth - 12);
-        bottom = PageHeight - 34 - (Math.Max(1, footer.Count) * smallFont.GetHeight()) - 16;
+        _footer = string.IsNullOrWhiteSpace(_template.Footer) ? [] : Wrap(_template.Footer.Trim(), _smallFont, ContentWidth - PageLabelWidth - 12);
+        _bottom = PageHeight - 34 - (Math.Max(1, _footer.Count) * _smallFont.GetHeight()) - 16;
     }
 
     /// <summary>The pages drawn so far (PDFsharp refuses to be asked once the document is saved).</summary>
@@ -98,16 +98,16 @@ internal sealed class ReportCardPdf : IDisposable
     {
         var student = card.Student;
         var subtitle = $"{card.Term.Name} · {card.Term.AcademicYear}";
-        Begin($"{student.Name} · {template.Title} · {subtitle}");
-        Header(template.Title, subtitle);
+        Begin($"{student.Name} · {_template.Title} · {subtitle}");
+        Header(_template.Title, subtitle);
         Fields(
-            [(labels.Student, student.Name, 2), (labels.StudentNumber, student.StudentNumber, 1), (labels.Year, $"{student.YearGroup}", 0.5), (labels.Form, student.FormGroup ?? "—", 0.5)],
-            [(labels.Term, card.Term.Name, 1), (labels.AcademicYear, card.Term.AcademicYear, 1), (labels.Dates, labels.DateRange(card.Term.Start, card.Term.End), 2)]);
+            [(_labels.Student, student.Name, 2), (_labels.StudentNumber, student.StudentNumber, 1), (_labels.Year, $"{student.YearGroup}", 0.5), (_labels.Form, student.FormGroup ?? "—", 0.5)],
+            [(_labels.Term, card.Term.Name, 1), (_labels.AcademicYear, card.Term.AcademicYear, 1), (_labels.Dates, _labels.DateRange(card.Term.Start, card.Term.End), 2)]);
 
-        Heading(labels.Grades);
+        Heading(_labels.Grades);
         if (card.Sections.Count == 0)
         {
-            Paragraph(labels.NoSections, Muted);
+            Paragraph(_labels.NoSections, Muted);
         }
         else
         {
@@ -116,17 +116,17 @@ internal sealed class ReportCardPdf : IDisposable
 
         if (card.Attendance is { } tally)
         {
-            Heading(labels.Attendance);
-            Paragraph(tally.Possible == 0 ? labels.NoRegisters : labels.AttendanceLine(tally), tally.Possible == 0 ? Muted : Ink);
+            Heading(_labels.Attendance);
+            Paragraph(tally.Possible == 0 ? _labels.NoRegisters : _labels.AttendanceLine(tally), tally.Possible == 0 ? Muted : Ink);
         }
 
-        if (template.ShowComments)
+        if (_template.ShowComments)
         {
-            Heading(labels.Comments);
+            Heading(_labels.Comments);
             var commented = card.Sections.Where(s => !string.IsNullOrWhiteSpace(s.Comment)).ToList();
             if (commented.Count == 0)
             {
-                Paragraph(labels.NoComments, Muted);
+                Paragraph(_labels.NoComments, Muted);
             }
 
             foreach (var section in commented)
@@ -135,20 +135,20 @@ internal sealed class ReportCardPdf : IDisposable
             }
         }
 
-        Signatures(template.SignatureLines);
+        Signatures(_template.SignatureLines);
         End(student.Name);
     }
 
     public void AddTranscript(Transcript transcript, DateOnly issued)
     {
         var student = transcript.Student;
-        Begin($"{student.Name} · {labels.Transcript}");
-        Header(labels.Transcript, labels.Issued(issued));
-        Fields([(labels.Student, student.Name, 2), (labels.StudentNumber, student.StudentNumber, 1), (labels.Year, $"{student.YearGroup}", 0.5), (labels.Form, student.FormGroup ?? "—", 0.5)]);
+        Begin($"{student.Name} · {_labels.Transcript}");
+        Header(_labels.Transcript, _labels.Issued(issued));
+        Fields([(_labels.Student, student.Name, 2), (_labels.StudentNumber, student.StudentNumber, 1), (_labels.Year, $"{student.YearGroup}", 0.5), (_labels.Form, student.FormGroup ?? "—", 0.5)]);
         if (transcript.Terms.Count == 0)
         {
-            Heading(labels.Grades);
-            Paragraph(labels.NoGrades, Muted);
+            Heading(_labels.Grades);
+            Paragraph(_labels.NoGrades, Muted);
         }
 
         // Terms come oldest first, so grouping keeps the years in order.
@@ -157,10 +157,10 @@ internal sealed class ReportCardPdf : IDisposable
             Heading(year.First().Term.AcademicYear);
             foreach (var (term, sections) in year)
             {
-                Subheading($"{term.Name} · {labels.DateRange(term.Start, term.End)}");
+                Subheading($"{term.Name} · {_labels.DateRange(term.Start, term.End)}");
                 if (sections.Count == 0)
                 {
-                    Paragraph(labels.NoSections, Muted);
+                    Paragraph(_labels.NoSections, Muted);
                 }
                 else
                 {
@@ -180,52 +180,52 @@ internal sealed class ReportCardPdf : IDisposable
             throw new InvalidOperationException("A PDF needs at least one page.");
         }
 
-        document.Save(output, false);
+        _document.Save(output, false);
     }
 
     public void Dispose()
     {
-        gfx?.Dispose();
-        measure.Dispose();
-        logo?.Dispose();
-        logoBytes?.Dispose();
-        document.Dispose();
+        _gfx?.Dispose();
+        _measure.Dispose();
+        _logo?.Dispose();
+        _logoBytes?.Dispose();
+        _document.Dispose();
     }
 
     private static XFont Font(double size, bool bold = false) =>
         new(ReportCardFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
 
-    private XGraphics G => gfx ?? throw new InvalidOperationException("No page has been begun.");
+    private XGraphics G => _gfx ?? throw new InvalidOperationException("No page has been begun.");
 
     private void Begin(string head)
     {
-        runningHead = head;
-        pages.Clear();
+        _runningHead = head;
+        _pages.Clear();
         NewPage(continued: false);
     }
 
     private void NewPage(bool continued = true)
     {
-        gfx?.Dispose();
-        var page = document.AddPage();
+        _gfx?.Dispose();
+        var page = _document.AddPage();
         page.Size = PageSize.A4;
         PageCount++;
-        pages.Add(page);
-        gfx = XGraphics.FromPdfPage(page);
-        y = Top;
+        _pages.Add(page);
+        _gfx = XGraphics.FromPdfPage(page);
+        _y = Top;
         if (continued)
         {
-            Text(gfx, Fit($"{runningHead} ({labels.Continued})", smallBoldFont, ContentWidth), smallBoldFont, Muted, Margin, y, ContentWidth);
-            y += smallBoldFont.GetHeight() + 5;
-            gfx.DrawLine(Rule, Margin, y, PageWidth - Margin, y);
-            y += 10;
+            Text(_gfx, Fit($"{_runningHead} ({_labels.Continued})", _smallBoldFont, ContentWidth), _smallBoldFont, Muted, Margin, _y, ContentWidth);
+            _y += _smallBoldFont.GetHeight() + 5;
+            _gfx.DrawLine(Rule, Margin, _y, PageWidth - Margin, _y);
+            _y += 10;
         }
     }
 
     /// <summary>Starts a new page unless <paramref name="height"/> still fits on this one.</summary>
     private void Need(double height)
     {
-        if (y + height > bottom)
+        if (_y + height > _bottom)
         {
             NewPage();
         }
@@ -234,67 +234,67 @@ internal sealed class ReportCardPdf : IDisposable
     /// <summary>The student is done: every one of their pages gets the footer and "page i of n".</summary>
     private void End(string studentName)
     {
-        gfx?.Dispose();
-        gfx = null;
-        var lineHeight = smallFont.GetHeight();
-        for (var i = 0; i < pages.Count; i++)
+        _gfx?.Dispose();
+        _gfx = null;
+        var lineHeight = _smallFont.GetHeight();
+        for (var i = 0; i < _pages.Count; i++)
         {
-            using var g = XGraphics.FromPdfPage(pages[i], XGraphicsPdfPageOptions.Append);
-            var top = bottom + 12;
+            using var g = XGraphics.FromPdfPage(_pages[i], XGraphicsPdfPageOptions.Append);
+            var top = _bottom + 12;
             g.DrawLine(Rule, Margin, top, PageWidth - Margin, top);
-            for (var k = 0; k < footer.Count; k++)
+            for (var k = 0; k < _footer.Count; k++)
             {
-                Text(g, footer[k], smallFont, Muted, Margin, top + 5 + (k * lineHeight), ContentWidth - PageLabelWidth - 12);
+                Text(g, _footer[k], _smallFont, Muted, Margin, top + 5 + (k * lineHeight), ContentWidth - PageLabelWidth - 12);
             }
 
-            var label = labels.Page(i + 1, pages.Count);
-            var name = Fit(studentName, smallFont, PageLabelWidth - measure.MeasureString(" · " + label, smallFont).Width);
-            Text(g, $"{name} · {label}", smallFont, Muted, PageWidth - Margin - PageLabelWidth, top + 5, PageLabelWidth, XStringAlignment.Far);
+            var label = _labels.Page(i + 1, _pages.Count);
+            var name = Fit(studentName, _smallFont, PageLabelWidth - _measure.MeasureString(" · " + label, _smallFont).Width);
+            Text(g, $"{name} · {label}", _smallFont, Muted, PageWidth - Margin - PageLabelWidth, top + 5, PageLabelWidth, XStringAlignment.Far);
         }
 
-        pages.Clear();
+        _pages.Clear();
     }
 
     /// <summary>The first page's head: the logo, the school, the title and what it is for, over a gold rule.</summary>
     private void Header(string title, string subtitle)
     {
         var g = G;
-        var logoWidth = logo is null ? DrawAppLogo(g, Margin, Top, LogoHeight) : DrawImage(g, logo, Margin, Top, 150, LogoHeight);
+        var logoWidth = _logo is null ? DrawAppLogo(g, Margin, Top, LogoHeight) : DrawImage(g, _logo, Margin, Top, 150, LogoHeight);
         var x = Margin + logoWidth + 14;
         var width = PageWidth - Margin - x;
-        Text(g, Fit(schoolName, schoolFont, width), schoolFont, Navy, x, Top, width);
-        Text(g, Fit(title, titleFont, width), titleFont, Ink, x, Top + 17, width);
-        Text(g, Fit(subtitle, subtitleFont, width), subtitleFont, Muted, x, Top + 43, width);
-        y = Top + LogoHeight + 8;
-        g.DrawLine(GoldRule, Margin, y, PageWidth - Margin, y);
-        y += 14;
+        Text(g, Fit(_schoolName, _schoolFont, width), _schoolFont, Navy, x, Top, width);
+        Text(g, Fit(title, _titleFont, width), _titleFont, Ink, x, Top + 17, width);
+        Text(g, Fit(subtitle, _subtitleFont, width), _subtitleFont, Muted, x, Top + 43, width);
+        _y = Top + LogoHeight + 8;
+        g.DrawLine(GoldRule, Margin, _y, PageWidth - Margin, _y);
+        _y += 14;
     }
 
     /// <summary>
     /// The app's logo (wwwroot/img/logo.svg, drawn on a 64-unit square) as vectors, since PDFsharp cannot draw SVG:
     /// a navy tile with a gold pediment, three white columns and a gold base.
     /// </summary>
-    private static double DrawAppLogo(XGraphics g, double x, double y, double size)
+    private static double DrawAppLogo(XGraphics g, double x, double top, double size)
     {
         var k = size / 64;
-        XPoint P(double px, double py) => new(x + (px * k), y + (py * k));
-        g.DrawRoundedRectangle(Navy, x, y, size, size, 28 * k, 28 * k);
+        XPoint P(double px, double py) => new(x + (px * k), top + (py * k));
+        g.DrawRoundedRectangle(Navy, x, top, size, size, 28 * k, 28 * k);
         g.DrawPolygon(Gold, [P(14, 24), P(32, 14), P(50, 24), P(50, 27), P(14, 27)], XFillMode.Winding);
         foreach (var column in new[] { 18, 29.5, 41 })
         {
-            g.DrawRoundedRectangle(XBrushes.White, x + (column * k), y + (29 * k), 5 * k, 17 * k, 3 * k, 3 * k);
+            g.DrawRoundedRectangle(XBrushes.White, x + (column * k), top + (29 * k), 5 * k, 17 * k, 3 * k, 3 * k);
         }
 
-        g.DrawRoundedRectangle(Gold, x + (14 * k), y + (48 * k), 36 * k, 4 * k, 3 * k, 3 * k);
+        g.DrawRoundedRectangle(Gold, x + (14 * k), top + (48 * k), 36 * k, 4 * k, 3 * k, 3 * k);
         return size;
     }
 
     /// <summary>The school's logo, scaled to fit the box with its proportions kept, centred in the header's height.</summary>
-    private static double DrawImage(XGraphics g, XImage image, double x, double y, double maxWidth, double maxHeight)
+    private static double DrawImage(XGraphics g, XImage image, double x, double top, double maxWidth, double maxHeight)
     {
         var scale = Math.Min(maxWidth / image.PointWidth, maxHeight / image.PointHeight);
         var (width, height) = (image.PointWidth * scale, image.PointHeight * scale);
-        g.DrawImage(image, x, y + ((maxHeight - height) / 2), width, height);
+        g.DrawImage(image, x, top + ((maxHeight - height) / 2), width, height);
         return width;
     }
 
@@ -303,22 +303,22 @@ internal sealed class ReportCardPdf : IDisposable
     {
         const double padding = 8;
         var unit = (ContentWidth - (2 * padding)) / 4;
-        var lineHeight = valueFont.GetHeight();
-        var laidOut = rows.Select(row => row.Select(cell => (cell.Label, Lines: Wrap(cell.Value, valueFont, (cell.Span * unit) - 8), cell.Span)).ToList()).ToList();
-        var heights = laidOut.Select(row => labelFont.GetHeight() + 2 + (row.Max(c => c.Lines.Count) * lineHeight)).ToList();
+        var lineHeight = _valueFont.GetHeight();
+        var laidOut = rows.Select(row => row.Select(cell => (cell.Label, Lines: Wrap(cell.Value, _valueFont, (cell.Span * unit) - 8), cell.Span)).ToList()).ToList();
+        var heights = laidOut.Select(row => _labelFont.GetHeight() + 2 + (row.Max(c => c.Lines.Count) * lineHeight)).ToList();
         var total = heights.Sum() + (2 * padding) + ((rows.Length - 1) * 6);
         Need(total);
-        G.DrawRoundedRectangle(Panel, Margin, y, ContentWidth, total, 8, 8);
-        var top = y + padding;
+        G.DrawRoundedRectangle(Panel, Margin, _y, ContentWidth, total, 8, 8);
+        var top = _y + padding;
         for (var r = 0; r < laidOut.Count; r++)
         {
             var x = Margin + padding;
             foreach (var (label, lines, span) in laidOut[r])
             {
-                Text(G, label.ToUpperInvariant(), labelFont, Muted, x, top, (span * unit) - 8);
+                Text(G, label.ToUpperInvariant(), _labelFont, Muted, x, top, (span * unit) - 8);
                 for (var i = 0; i < lines.Count; i++)
                 {
-                    Text(G, lines[i], valueFont, Ink, x, top + labelFont.GetHeight() + 2 + (i * lineHeight), (span * unit) - 8);
+                    Text(G, lines[i], _valueFont, Ink, x, top + _labelFont.GetHeight() + 2 + (i * lineHeight), (span * unit) - 8);
                 }
 
                 x += span * unit;
@@ -327,36 +327,36 @@ internal sealed class ReportCardPdf : IDisposable
             top += heights[r] + 6;
         }
 
-        y += total + 4;
+        _y += total + 4;
     }
 
     private void Heading(string text)
     {
-        var height = headingFont.GetHeight();
+        var height = _headingFont.GetHeight();
         // A heading keeps at least two lines of what follows with it.
-        Need(10 + height + 4 + (bodyFont.GetHeight() * 2) + (2 * CellPadding));
-        y += 10;
-        Text(G, Fit(text, headingFont, ContentWidth), headingFont, Navy, Margin, y, ContentWidth);
-        y += height + 4;
+        Need(10 + height + 4 + (_bodyFont.GetHeight() * 2) + (2 * CellPadding));
+        _y += 10;
+        Text(G, Fit(text, _headingFont, ContentWidth), _headingFont, Navy, Margin, _y, ContentWidth);
+        _y += height + 4;
     }
 
     private void Subheading(string text)
     {
-        var height = bodyBoldFont.GetHeight();
-        Need(6 + height + 3 + (smallBoldFont.GetHeight() + (bodyFont.GetHeight() * 2) + (4 * CellPadding)));
-        y += 6;
-        Text(G, Fit(text, bodyBoldFont, ContentWidth), bodyBoldFont, Ink, Margin, y, ContentWidth);
-        y += height + 3;
+        var height = _bodyBoldFont.GetHeight();
+        Need(6 + height + 3 + (_smallBoldFont.GetHeight() + (_bodyFont.GetHeight() * 2) + (4 * CellPadding)));
+        _y += 6;
+        Text(G, Fit(text, _bodyBoldFont, ContentWidth), _bodyBoldFont, Ink, Margin, _y, ContentWidth);
+        _y += height + 3;
     }
 
     private void Paragraph(string text, XSolidBrush brush)
     {
-        var lineHeight = bodyFont.GetHeight();
-        foreach (var line in Wrap(text, bodyFont, ContentWidth))
+        var lineHeight = _bodyFont.GetHeight();
+        foreach (var line in Wrap(text, _bodyFont, ContentWidth))
         {
             Need(lineHeight);
-            Text(G, line, bodyFont, brush, Margin, y, ContentWidth);
-            y += lineHeight;
+            Text(G, line, _bodyFont, brush, Margin, _y, ContentWidth);
+            _y += lineHeight;
         }
     }
 
@@ -364,60 +364,60 @@ internal sealed class ReportCardPdf : IDisposable
     private void Comment(string heading, string comment)
     {
         const double indent = 10;
-        var lines = Wrap(comment, bodyFont, ContentWidth - indent);
-        var headingHeight = bodyBoldFont.GetHeight();
-        var lineHeight = bodyFont.GetHeight();
+        var lines = Wrap(comment, _bodyFont, ContentWidth - indent);
+        var headingHeight = _bodyBoldFont.GetHeight();
+        var lineHeight = _bodyFont.GetHeight();
         Need(4 + headingHeight + 1 + (lineHeight * Math.Min(2, lines.Count)));
-        y += 4;
-        Text(G, Fit(heading, bodyBoldFont, ContentWidth), bodyBoldFont, Ink, Margin, y, ContentWidth);
-        y += headingHeight + 1;
+        _y += 4;
+        Text(G, Fit(heading, _bodyBoldFont, ContentWidth), _bodyBoldFont, Ink, Margin, _y, ContentWidth);
+        _y += headingHeight + 1;
         foreach (var line in lines)
         {
             Need(lineHeight);
-            G.DrawRectangle(Gold, Margin + 1, y, 2, lineHeight);
-            Text(G, line, bodyFont, Ink, Margin + indent, y, ContentWidth - indent);
-            y += lineHeight;
+            G.DrawRectangle(Gold, Margin + 1, _y, 2, lineHeight);
+            Text(G, line, _bodyFont, Ink, Margin + indent, _y, ContentWidth - indent);
+            _y += lineHeight;
         }
 
-        y += 4;
+        _y += 4;
     }
 
     private sealed record Column(string Title, double Share, XStringAlignment Align, bool Bold = false);
 
     private void GradesTable(IReadOnlyList<ReportCardSection> sections) =>
         Table(
-            [new(labels.Course, 0.42, XStringAlignment.Near), new(labels.Teacher, 0.30, XStringAlignment.Near),
-                new(labels.Grade, 0.13, XStringAlignment.Center, Bold: true), new(labels.Percent, 0.15, XStringAlignment.Far)],
+            [new(_labels.Course, 0.42, XStringAlignment.Near), new(_labels.Teacher, 0.30, XStringAlignment.Near),
+                new(_labels.Grade, 0.13, XStringAlignment.Center, Bold: true), new(_labels.Percent, 0.15, XStringAlignment.Far)],
             sections.Select(s => new[] { s.Course, s.Teacher ?? "—", s.Grade ?? "—", ReportCardLabels.Percentage(s.Percent) }));
 
     /// <summary>A table whose rows grow with their wrapped cells; a row that does not fit goes to the next page under the header row again.</summary>
     private void Table(IReadOnlyList<Column> columns, IEnumerable<string[]> rows)
     {
         var widths = columns.Select(c => c.Share * ContentWidth).ToArray();
-        var lineHeight = bodyFont.GetHeight();
-        var headerHeight = smallBoldFont.GetHeight() + (2 * CellPadding);
+        var lineHeight = _bodyFont.GetHeight();
+        var headerHeight = _smallBoldFont.GetHeight() + (2 * CellPadding);
 
         void HeaderRow()
         {
             Need(headerHeight + lineHeight + (2 * CellPadding));
-            G.DrawRectangle(Navy, Margin, y, ContentWidth, headerHeight);
+            G.DrawRectangle(Navy, Margin, _y, ContentWidth, headerHeight);
             var x = Margin;
             for (var i = 0; i < columns.Count; i++)
             {
-                Text(G, Fit(columns[i].Title, smallBoldFont, widths[i] - (2 * CellPadding)), smallBoldFont, XBrushes.White, x + CellPadding, y + CellPadding, widths[i] - (2 * CellPadding), columns[i].Align);
+                Text(G, Fit(columns[i].Title, _smallBoldFont, widths[i] - (2 * CellPadding)), _smallBoldFont, XBrushes.White, x + CellPadding, _y + CellPadding, widths[i] - (2 * CellPadding), columns[i].Align);
                 x += widths[i];
             }
 
-            y += headerHeight;
+            _y += headerHeight;
         }
 
         HeaderRow();
         var index = 0;
         foreach (var row in rows)
         {
-            var cells = row.Select((value, i) => Wrap(value, columns[i].Bold ? bodyBoldFont : bodyFont, widths[i] - (2 * CellPadding))).ToList();
+            var cells = row.Select((value, i) => Wrap(value, columns[i].Bold ? _bodyBoldFont : _bodyFont, widths[i] - (2 * CellPadding))).ToList();
             var height = (cells.Max(c => c.Count) * lineHeight) + (2 * CellPadding);
-            if (y + height > bottom)
+            if (_y + height > _bottom)
             {
                 NewPage();
                 HeaderRow();
@@ -425,7 +425,7 @@ internal sealed class ReportCardPdf : IDisposable
 
             if (index++ % 2 == 1)
             {
-                G.DrawRectangle(Stripe, Margin, y, ContentWidth, height);
+                G.DrawRectangle(Stripe, Margin, _y, ContentWidth, height);
             }
 
             var x = Margin;
@@ -433,14 +433,14 @@ internal sealed class ReportCardPdf : IDisposable
             {
                 for (var l = 0; l < cells[i].Count; l++)
                 {
-                    Text(G, cells[i][l], columns[i].Bold ? bodyBoldFont : bodyFont, Ink, x + CellPadding, y + CellPadding + (l * lineHeight), widths[i] - (2 * CellPadding), columns[i].Align);
+                    Text(G, cells[i][l], columns[i].Bold ? _bodyBoldFont : _bodyFont, Ink, x + CellPadding, _y + CellPadding + (l * lineHeight), widths[i] - (2 * CellPadding), columns[i].Align);
                 }
 
                 x += widths[i];
             }
 
-            y += height;
-            G.DrawLine(Rule, Margin, y, PageWidth - Margin, y);
+            _y += height;
+            G.DrawLine(Rule, Margin, _y, PageWidth - Margin, _y);
         }
     }
 
@@ -457,16 +457,16 @@ internal sealed class ReportCardPdf : IDisposable
         var width = (ContentWidth - gap) / 2;
         var rows = (lines.Count + 1) / 2;
         Need(18 + (rows * rowHeight));
-        y += 18;
+        _y += 18;
         for (var i = 0; i < lines.Count; i++)
         {
             var x = Margin + (i % 2 * (width + gap));
-            var lineY = y + (i / 2 * rowHeight) + 30;
+            var lineY = _y + (i / 2 * rowHeight) + 30;
             G.DrawLine(SignatureRule, x, lineY, x + width, lineY);
-            Text(G, Fit(lines[i], smallFont, width), smallFont, Muted, x, lineY + 3, width);
+            Text(G, Fit(lines[i], _smallFont, width), _smallFont, Muted, x, lineY + 3, width);
         }
 
-        y += rows * rowHeight;
+        _y += rows * rowHeight;
     }
 
     private static void Text(XGraphics g, string text, XFont font, XBrush brush, double x, double top, double width, XStringAlignment align = XStringAlignment.Near)
@@ -480,7 +480,7 @@ internal sealed class ReportCardPdf : IDisposable
         g.DrawString(text, font, brush, new XRect(x, top, width, font.GetHeight()), format);
     }
 
-    private double Width(string text, XFont font) => measure.MeasureString(text, font).Width;
+    private double Width(string text, XFont font) => _measure.MeasureString(text, font).Width;
 
     /// <summary>One line: the text, shortened with an ellipsis when it is wider than <paramref name="width"/>.</summary>
     private string Fit(string text, XFont font, double width)

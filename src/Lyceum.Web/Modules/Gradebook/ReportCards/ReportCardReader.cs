@@ -17,9 +17,9 @@ namespace Lyceum.Modules.Gradebook.ReportCards;
 /// </summary>
 internal sealed class ReportCardReader(LyceumDbContext db)
 {
-    private readonly Dictionary<int, SectionInfo> sections = [];
-    private readonly Dictionary<int, int> sectionOfAssessment = [];
-    private readonly Dictionary<int, GradingScale> schoolScales = [];
+    private readonly Dictionary<int, SectionInfo> _sections = [];
+    private readonly Dictionary<int, int> _sectionOfAssessment = [];
+    private readonly Dictionary<int, GradingScale> _schoolScales = [];
 
     public async Task<IReadOnlyList<ReportCardStudent>> StudentsAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
@@ -68,13 +68,13 @@ internal sealed class ReportCardReader(LyceumDbContext db)
             .Select(e => new { e.StudentId, e.SectionId })
             .Distinct()
             .ToListAsync(cancellationToken);
-        await LoadSectionsAsync([.. enrolments.Select(e => e.SectionId).Distinct().Where(id => !sections.ContainsKey(id))], cancellationToken);
+        await LoadSectionsAsync([.. enrolments.Select(e => e.SectionId).Distinct().Where(id => !_sections.ContainsKey(id))], cancellationToken);
 
         var marks = (await db.Marks.AsNoTracking()
                 .Where(m => ids.Contains(m.StudentId) && (termId == null || m.Assessment!.TermId == termId))
                 .ToListAsync(cancellationToken))
-            .Where(m => sectionOfAssessment.ContainsKey(m.AssessmentId))
-            .ToLookup(m => (m.StudentId, Section: sectionOfAssessment[m.AssessmentId]));
+            .Where(m => _sectionOfAssessment.ContainsKey(m.AssessmentId))
+            .ToLookup(m => (m.StudentId, Section: _sectionOfAssessment[m.AssessmentId]));
         var stored = (await db.TermGrades.AsNoTracking()
                 .Where(t => ids.Contains(t.StudentId) && (termId == null || t.Section!.TermId == termId))
                 .ToListAsync(cancellationToken))
@@ -85,7 +85,7 @@ internal sealed class ReportCardReader(LyceumDbContext db)
             .ToDictionary(g => g.Key, g => g
                 .Select(e =>
                 {
-                    var info = sections[e.SectionId];
+                    var info = _sections[e.SectionId];
                     var term = GradebookReader.Term(
                         info.Categories, info.Assessments, [.. marks[(e.StudentId, e.SectionId)]], stored.GetValueOrDefault((e.StudentId, e.SectionId)), info.Scale);
                     return new ReportCardSection(
@@ -124,12 +124,12 @@ internal sealed class ReportCardReader(LyceumDbContext db)
         foreach (var row in rows)
         {
             var scale = chosen.TryGetValue(row.Id, out var own) ? GradeScalesHandler.ToScale(own) : await SchoolScaleAsync(row.SchoolId, row.Id, cancellationToken);
-            sections[row.Id] = new SectionInfo(
+            _sections[row.Id] = new SectionInfo(
                 row.Id, row.Name, row.Course, row.Teacher, row.TermId, scale,
                 [.. categories[row.Id].Select(GradebookReader.ToCalc)], [.. assessments[row.Id].Select(GradebookReader.ToCalc)]);
             foreach (var assessment in assessments[row.Id])
             {
-                sectionOfAssessment[assessment.Id] = row.Id;
+                _sectionOfAssessment[assessment.Id] = row.Id;
             }
         }
     }
@@ -137,9 +137,9 @@ internal sealed class ReportCardReader(LyceumDbContext db)
     /// <summary>The scale of a section that has chosen none: its school's default, read once per school.</summary>
     private async Task<GradingScale> SchoolScaleAsync(int schoolId, int sectionId, CancellationToken cancellationToken)
     {
-        if (!schoolScales.TryGetValue(schoolId, out var scale))
+        if (!_schoolScales.TryGetValue(schoolId, out var scale))
         {
-            scale = schoolScales[schoolId] = GradeScalesHandler.ToScale(await GradebookReader.ScaleAsync(db, sectionId, schoolId, cancellationToken));
+            scale = _schoolScales[schoolId] = GradeScalesHandler.ToScale(await GradebookReader.ScaleAsync(db, sectionId, schoolId, cancellationToken));
         }
 
         return scale;

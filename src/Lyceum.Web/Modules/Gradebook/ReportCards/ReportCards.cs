@@ -27,7 +27,7 @@ public sealed class ReportCardsHandler(IDbContextFactory<LyceumDbContext> contex
 {
     public const int BatchSize = 50;
 
-    private readonly ReportCardLabels labels = new(text);
+    private readonly ReportCardLabels _labels = new(text);
 
     /// <summary>Every current student of the year group (and form) the caller may print, ordered by form then name; one or more pages each.</summary>
     public async Task<Result<ReportCardFile>> YearGroupAsync(
@@ -86,8 +86,8 @@ public sealed class ReportCardsHandler(IDbContextFactory<LyceumDbContext> contex
             .ThenBy(p => p.First, StringComparer.CurrentCulture).ThenBy(p => p.Id)
             .Select(p => p.Id)
             .ToList();
-        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, school.Id, labels, cancellationToken);
-        using var pdf = new ReportCardPdf(school.Name, template, labels, $"{template.Title} · {text["Year {0}", year]} · {term.Name} {term.AcademicYear}");
+        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, school.Id, _labels, cancellationToken);
+        using var pdf = new ReportCardPdf(school.Name, template, _labels, $"{template.Title} · {text["Year {0}", year]} · {term.Name} {term.AcademicYear}");
         var reader = new ReportCardReader(db);
         var done = 0;
         progress?.Report((0, ids.Count));
@@ -128,9 +128,9 @@ public sealed class ReportCardsHandler(IDbContextFactory<LyceumDbContext> contex
             return Error.Field("termId", $"There is no term {termId} in the student's school.");
         }
 
-        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, student.SchoolId, labels, cancellationToken);
+        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, student.SchoolId, _labels, cancellationToken);
         var card = (await new ReportCardReader(db).ReportCardsAsync([student.Id], term, template.ShowAttendance, cancellationToken)).Single();
-        using var pdf = new ReportCardPdf(student.SchoolName, template, labels, $"{template.Title} · {card.Student.Name} · {term.Name} {term.AcademicYear}");
+        using var pdf = new ReportCardPdf(student.SchoolName, template, _labels, $"{template.Title} · {card.Student.Name} · {term.Name} {term.AcademicYear}");
         pdf.AddReportCard(card);
         pdf.Save(output);
         return new ReportCardFile(FileName("report-card", student.StudentNumber, term.Name, term.AcademicYear), 1, pdf.PageCount);
@@ -147,12 +147,12 @@ public sealed class ReportCardsHandler(IDbContextFactory<LyceumDbContext> contex
             return new Error.NotFound($"There is no student {studentId} whose transcript you may print.");
         }
 
-        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, student.SchoolId, labels, cancellationToken);
+        var template = await ReportCardTemplatesHandler.ForSchoolAsync(db, student.SchoolId, _labels, cancellationToken);
         var reader = new ReportCardReader(db);
         var person = (await reader.StudentsAsync([student.Id], cancellationToken)).Single();
         var transcript = await reader.TranscriptAsync(person, cancellationToken);
         var today = await clock.TodayAtAsync(db, student.SchoolId, cancellationToken);
-        using var pdf = new ReportCardPdf(student.SchoolName, template, labels, $"{labels.Transcript} · {person.Name}");
+        using var pdf = new ReportCardPdf(student.SchoolName, template, _labels, $"{_labels.Transcript} · {person.Name}");
         pdf.AddTranscript(transcript, today);
         pdf.Save(output);
         return new ReportCardFile(FileName("transcript", student.StudentNumber), 1, pdf.PageCount);
