@@ -41,20 +41,21 @@ public sealed class NavMenuTests : LyceumComponentContext
     }
 
     [Fact]
-    public void The_office_is_offered_guardians_staff_attendance_behaviour_the_school_structure_and_accounts_in_that_order()
+    public void The_office_is_offered_guardians_staff_attendance_behaviour_report_cards_the_school_structure_and_accounts_in_that_order()
     {
         var moderator = new Caller(Guid.NewGuid(), "office@example.org",
             [.. RolePresets.GrantsOf(RoleNames.Moderator).Select(g => new AccessGrant(g.Permission, g.Scope))], []);
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/report-cards", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/report-cards" && a.TextContent.Contains("Report cards", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_teacher_is_offered_every_list_their_grants_reach_even_if_only_their_own_records_but_not_accounts_or_school_wide_pages()
+    public void A_teacher_is_offered_every_list_their_grants_reach_even_if_only_their_own_records_but_not_accounts_report_cards_or_school_wide_pages()
     {
         var teacher = new Caller(Guid.NewGuid(), "teacher@example.org",
             [.. RolePresets.GrantsOf(RoleNames.Teacher).Select(g => new AccessGrant(g.Permission, g.Scope))], []);
@@ -73,6 +74,7 @@ public sealed class NavMenuTests : LyceumComponentContext
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, administrator));
 
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/docs/" && a.TextContent.Contains("API documentation", StringComparison.Ordinal));
+        Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/report-cards");
     }
 
     [Fact]

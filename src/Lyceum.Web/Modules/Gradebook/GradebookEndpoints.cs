@@ -1,4 +1,5 @@
 using Lyceum.Modules.Gradebook.EnterMarks;
+using Lyceum.Modules.Gradebook.ReportCards;
 using Lyceum.Modules.Gradebook.Scales;
 using Lyceum.Modules.Gradebook.Setup;
 using Lyceum.Modules.Gradebook.StudentGrades;
@@ -14,6 +15,7 @@ public static class GradebookEndpoints
     public static IEndpointRouteBuilder MapGradebookEndpoints(this IEndpointRouteBuilder api)
     {
         MapScales(api.MapGroup("/grading-scales").WithTags("Gradebook"));
+        api.MapReportCards();
         var gradebook = api.MapGroup("").WithTags("Gradebook");
 
         gradebook.MapGet("/sections/{id:int}/gradebook", async Task<Results<Ok<GradebookView>, ProblemHttpResult>> (

@@ -150,7 +150,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows())
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows())
         .ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -208,6 +208,34 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 {
                     Content = JsonContent.Create(new { yearGroups = new[] { new { yearGroup = 7, mode = "daily" } } }),
                 };
+            },
+            Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden);
+    }
+
+    /// <summary>
+    /// Report cards and transcripts are the office's (reportcards.print: administrator and moderator), for a fresh
+    /// student of the demo school (year 9, form 9Z); the template is read by whoever sees the school and replaced by
+    /// whoever configures it (a fresh school each time).
+    /// </summary>
+    private static IEnumerable<Row> ReportCardRows()
+    {
+        HttpStatusCode[] print = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden];
+        yield return new Row("GET /api/v1/report-cards", async c =>
+            {
+                var student = await c.OtherStudentAsync();
+                return Get($"/api/v1/report-cards?termId={await c.DemoTermAsync()}&schoolId={student.SchoolId}&yearGroup=9&formGroup=9Z");
+            },
+            print);
+        yield return new Row("GET /api/v1/students/{id:int}/report-card", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/report-card?termId={await c.DemoTermAsync()}"),
+            print);
+        yield return new Row("GET /api/v1/students/{id:int}/transcript", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}/transcript"), print);
+        yield return new Row("GET /api/v1/schools/{id:int}/report-card-template", async c => Get($"/api/v1/schools/{await c.DemoSchoolAsync()}/report-card-template"),
+            Unauthorized, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden);
+        yield return new Row("PUT /api/v1/schools/{id:int}/report-card-template", async c =>
+            {
+                using var admin = await c.AdminAsync();
+                var school = await Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests.NewSchoolAsync(admin);
+                return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/schools/{school}/report-card-template") { Content = JsonContent.Create(new { title = "Matrix report" }) };
             },
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden);
     }
@@ -445,6 +473,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "POST /api/v1/detentions/{id:int}/status", "GET /api/v1/behaviour-types/",
         "GET /api/v1/sections/{id:int}/gradebook", "PUT /api/v1/sections/{id:int}/marks", "POST /api/v1/assessments/{id:int}/publish",
         "GET /api/v1/students/{id:int}/grades", "POST /api/v1/grading-scales/",
+        "GET /api/v1/students/{id:int}/report-card", "PUT /api/v1/schools/{id:int}/report-card-template",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -551,6 +580,13 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         }
 
         public Task<int> DemoSchoolAsync() => Lyceum.IntegrationTests.Modules.Students.ManageStudentsTests.DemoSchoolAsync(app);
+
+        /// <summary>A term of the demo school (the one new students are made in).</summary>
+        public async Task<int> DemoTermAsync()
+        {
+            var school = await DemoSchoolAsync();
+            return await app.QueryAsync(db => db.Terms.Where(t => t.AcademicYear!.SchoolId == school).OrderByDescending(t => t.StartDate).Select(t => t.Id).FirstAsync());
+        }
 
         /// <summary>A fresh student and a fresh guardian of the demo school, linked or not.</summary>
         public async Task<(int Student, int Guardian)> StudentAndGuardianAsync(bool linked)

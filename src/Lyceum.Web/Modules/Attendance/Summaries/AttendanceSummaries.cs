@@ -205,6 +205,14 @@ public sealed class AttendanceSummariesHandler(IDbContextFactory<LyceumDbContext
         return [.. sections.Select(s => new SummaryChoice(s.Id, $"{s.Name} · {s.Course} · {s.Term}"))];
     }
 
+    /// <summary>
+    /// Each of <paramref name="students"/>' tallies from <paramref name="from"/> to <paramref name="to"/>, counted as every
+    /// summary counts (report cards print it). No access check: the caller narrows <paramref name="students"/>.
+    /// </summary>
+    public static Task<List<StudentTally>> TallyAsync(
+        LyceumDbContext db, IQueryable<Student> students, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        TallyStudentsAsync(db, students, db.AttendanceMarks.Where(m => m.Date >= from && m.Date <= to), cancellationToken);
+
     private static async Task<List<StudentTally>> TallyStudentsAsync(
         LyceumDbContext db, IQueryable<Student> students, IQueryable<AttendanceMark> marks, CancellationToken cancellationToken)
     {
