@@ -9,6 +9,7 @@ using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using UglyToad.PdfPig;
 using static Lyceum.IntegrationTests.Modules.Schools.SchoolStructureTests;
 
 namespace Lyceum.IntegrationTests.Modules.Gradebook;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PdfSharp.Fonts;
 
 namespace Lyceum.Modules.Gradebook.ReportCards;
 

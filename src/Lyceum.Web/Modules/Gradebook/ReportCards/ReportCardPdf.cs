@@ -1,3 +1,7 @@
+using PdfSharp;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
 namespace Lyceum.Modules.Gradebook.ReportCards;
 
 /// <summary>

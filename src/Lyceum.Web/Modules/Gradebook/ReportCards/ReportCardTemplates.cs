@@ -2,6 +2,7 @@ using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using PdfSharp.Drawing;
 
 namespace Lyceum.Modules.Gradebook.ReportCards;
 
