@@ -135,7 +135,8 @@ public sealed class StartupTests
         }
 
         await TestDatabase.ExecuteOnServerAsync(
-            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database.Name}'; " +
+            // Client connections only: an autovacuum worker on the new database is a superuser process we may not end.
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database.Name}' AND backend_type = 'client backend'; " +
             $"ALTER DATABASE \"{database.Name}\" RENAME TO \"{database.Name}_away\"");
         NpgsqlConnection.ClearAllPools();
     }
