@@ -22,7 +22,7 @@
 #   BENCH_WORKERS="1 4 16"      concurrent clients of the update and insert runs
 #   BENCH_RESEND_WORKERS="1 16" concurrent clients of the resend runs ("" skips them)
 #   BENCH_RUN_WARMUP=5          seconds of each update and resend run before measuring (same clients, same columns)
-#   BENCH_INSERTS=160           first saves per insert run (0 skips them)
+#   BENCH_INSERTS=320           first saves per insert run (0 skips them)
 #   BENCH_SECTIONS=64           classes used (at least the largest worker count)
 #   BENCH_MIN_STUDENTS=25       a class needs that many active students; BENCH_MAX_STUDENTS=30 cells per column at most
 #   BENCH_EF_LOG=1              diagnosis instead of figures: the app logs every EF Core command with its time
@@ -56,7 +56,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 read -r -a WORKERS <<<"${BENCH_WORKERS:-1 4 16}"
 read -r -a RESEND_WORKERS <<<"${BENCH_RESEND_WORKERS-1 16}"
 RUN_WARMUP=${BENCH_RUN_WARMUP:-5}
-INSERTS=${BENCH_INSERTS:-160}
+INSERTS=${BENCH_INSERTS:-320}
 SECTIONS=${BENCH_SECTIONS:-64}
 MIN_STUDENTS=${BENCH_MIN_STUDENTS:-25}
 MAX_STUDENTS=${BENCH_MAX_STUDENTS:-30}
