@@ -132,7 +132,8 @@ run_gen() {
     cpu_snapshot "$WORK/cpu.after"
     pg_ended >>"$WORK/cpu.after"
     line=$(grep '^GRADE_RESULT ' <<<"$out") || die "GradeEntry $label printed no result line"
-    cpu=$(awk -v hz="$HZ" -v own="$(field " $line" client_cpu_s)" -v win="$(field " $line" window_s)" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
+    # The generator's CPU: its whole process (start-up, reading the columns before the clock), all within the snapshots.
+    cpu=$(awk -v hz="$HZ" -v own="$(field " $line" process_cpu_s)" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
         wall = a["time"] - b["time"]
         app = a["app"] - b["app"]; pg = 0
         for (k in a) if (k ~ /^pg:/) pg += a[k] - (k in b ? b[k] : 0)
