@@ -12,7 +12,8 @@
 # After each run the database is compared with what the clients were last answered: every cell of every column the
 # run touched holds the last value sent, once, with no mark beyond them, and the audit trail grew by exactly one row
 # per changed cell (marks are audited in the save's transaction). Per run, the CPU of the app, PostgreSQL, the
-# generator and anything else, and for the update runs the audit trail's growth per changed cell.
+# generator and anything else, and the audit trail's growth per changed cell; and GET /health/live with wrk (c16,
+# 10 s) as the machine's ceiling in the same run.
 # Figures go to docs/benchmarks.md ("Grade entry").
 #
 # Usage: bench/grade-entry.sh            (from anywhere; root installs/starts what is missing)
@@ -131,7 +132,8 @@ run_gen() {
     cpu_snapshot "$WORK/cpu.after"
     pg_ended >>"$WORK/cpu.after"
     line=$(grep '^GRADE_RESULT ' <<<"$out") || die "GradeEntry $label printed no result line"
-    cpu=$(awk -v hz="$HZ" -v own="$(field " $line" client_cpu_s)" -v win="$(field " $line" window_s)" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
+    # The generator's CPU: its whole process (start-up, reading the columns before the clock), all within the snapshots.
+    cpu=$(awk -v hz="$HZ" -v own="$(field " $line" process_cpu_s)" 'FNR == NR { b[$1] = $2; next } { a[$1] = $2 } END {
         wall = a["time"] - b["time"]
         app = a["app"] - b["app"]; pg = 0
         for (k in a) if (k ~ /^pg:/) pg += a[k] - (k in b ? b[k] : 0)
@@ -256,6 +258,9 @@ if ((INSERTS > 0)); then
     insert_from=$INSERTS
 fi
 
+# The machine's ceiling in the same run (ROADMAP: every figure beside it): the app's cheapest answer, with wrk.
+RESULT[health]=$(run_wrk "/health/live" 16 10 "$BENCH_DIR/wrk-report.lua" /health/live)
+
 for w in "${WORKERS[@]}"; do
     wait_quiet
     measure "update-c$w" "update: $w worker(s), every cell a new value" --mode update --workers "$w" --warmup "$RUN_WARMUP" --seconds "$DURATION" \
@@ -324,6 +329,9 @@ row() { # KEY NAME
         IFS='|' read -r key name <<<"$spec"
         row "$key" "$name"
     done
+    echo
+    h=${RESULT[health]}
+    echo "Ceiling in the same run: \`GET /health/live\` $(awk -v v="$(field "$h" rps)" 'BEGIN { printf "%.0f", v }') requests/s with wrk c16 (p95 $(field "$h" p95_ms) ms; CPU: $(field "$h" cpu_app) cores app, $(field "$h" cpu_wrk) wrk, $(field "$h" cpu_other) other)."
     echo
     echo "CPU during each run, in cores busy (of $(nproc)), warm-up included:"
     echo

@@ -472,7 +472,7 @@ namespace Lyceum.Bench.GradeEntry
             }
 
             Console.WriteLine(FormattableString.Invariant(
-                $"GRADE_RESULT label={label} mode={mode} workers={workers} saves={samples.Length} warmup_saves={all.Length - samples.Length} cells_mean={cells:F1} seconds={wall / 1000:F2} rps={samples.Length / (wall / 1000):F1} p50_ms={Percentile(latencies, 50):F1} p95_ms={Percentile(latencies, 95):F1} p99_ms={Percentile(latencies, 99):F1} max_ms={latencies[^1]:F1} mean_ms={latencies.Average():F1} status={string.Join(",", statuses)} unexpected={unexpected} unexpected_all={all.Count(s => !s.AsExpected)} changed={changed} client_cpu_s={cpu.TotalSeconds:F2} window_s={windowMs / 1000:F2}"));
+                $"GRADE_RESULT label={label} mode={mode} workers={workers} saves={samples.Length} warmup_saves={all.Length - samples.Length} cells_mean={cells:F1} seconds={wall / 1000:F2} rps={samples.Length / (wall / 1000):F1} p50_ms={Percentile(latencies, 50):F1} p95_ms={Percentile(latencies, 95):F1} p99_ms={Percentile(latencies, 99):F1} max_ms={latencies[^1]:F1} mean_ms={latencies.Average():F1} status={string.Join(",", statuses)} unexpected={unexpected} unexpected_all={all.Count(s => !s.AsExpected)} changed={changed} client_cpu_s={cpu.TotalSeconds:F2} process_cpu_s={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} window_s={windowMs / 1000:F2}"));
         }
 
         private static async Task WriteCsvAsync(Options o, Sample[] samples)
