@@ -6,6 +6,7 @@ using Lyceum.Modules.Identity;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
+using Lyceum.Modules.Tutoring;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Audit;
@@ -40,7 +41,8 @@ builder.Services
     .AddStudentsModule().AddStaffModule()
     .AddAttendanceModule()
     .AddBehaviourModule()
-    .AddGradebookModule();
+    .AddGradebookModule()
+    .AddTutoringModule();
 
 var app = builder.Build();
 
@@ -68,7 +70,8 @@ app.MapApi()
     .MapStudentsEndpoints().MapStaffEndpoints()
     .MapAttendanceEndpoints()
     .MapBehaviourEndpoints()
-    .MapGradebookEndpoints();
+    .MapGradebookEndpoints()
+    .MapTutoringEndpoints();
 app.MapLyceumUi();
 
 await app.RunAsync();

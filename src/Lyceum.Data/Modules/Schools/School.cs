@@ -15,6 +15,9 @@ public sealed class School : Entity, IArchivable
     /// <summary>IANA time zone, e.g. "Europe/London": every local time of the school is read in it.</summary>
     public required string TimeZone { get; set; }
 
+    /// <summary>ISO 4217 code of the money the school bills in (rates, invoices, payments), e.g. "GBP".</summary>
+    public string Currency { get; set; } = "EUR";
+
     public string? Address { get; set; }
 
     public string? Phone { get; set; }
@@ -34,6 +37,7 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         b.Property(x => x.Code).HasMaxLength(20);
         b.HasIndex(x => x.Code).IsUnique();
         b.Property(x => x.TimeZone).HasMaxLength(64);
+        b.Property(x => x.Currency).HasMaxLength(3).HasDefaultValue("EUR");
         b.Property(x => x.Address).HasMaxLength(400);
         b.Property(x => x.Phone).HasMaxLength(40);
         b.Property(x => x.Email).HasMaxLength(254);

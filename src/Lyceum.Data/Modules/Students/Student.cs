@@ -57,6 +57,9 @@ public sealed class Student : Entity, ISearchable, IArchivable, ISchoolOwned, IP
 
     public List<Enrollment> Enrollments { get; set; } = [];
 
+    /// <summary>The tutoring sessions the student is booked into (a tutor's "own" students are these).</summary>
+    public List<Tutoring.TutoringSessionStudent> TutoringSessions { get; set; } = [];
+
     /// <summary>
     /// Archives a leaver: out of lists, and their open enrolments end <paramref name="today"/> (one not begun yet ends
     /// as it begins), so they leave class lists and their accounts lose the classes. Needs the open enrolments loaded.

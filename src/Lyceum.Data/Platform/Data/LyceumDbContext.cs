@@ -5,6 +5,7 @@ using Lyceum.Modules.Gradebook;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
+using Lyceum.Modules.Tutoring;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Audit;
 using Lyceum.Platform.Events;
@@ -107,6 +108,28 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
     public DbSet<TermGrade> TermGrades => Set<TermGrade>();
 
     public DbSet<ReportCardTemplate> ReportCardTemplates => Set<ReportCardTemplate>();
+
+    public DbSet<TutoringSeries> TutoringSeries => Set<TutoringSeries>();
+
+    public DbSet<TutoringSession> TutoringSessions => Set<TutoringSession>();
+
+    public DbSet<TutoringSessionStudent> TutoringSessionStudents => Set<TutoringSessionStudent>();
+
+    public DbSet<TutorAvailability> TutorAvailability => Set<TutorAvailability>();
+
+    public DbSet<TutorAvailabilityException> TutorAvailabilityExceptions => Set<TutorAvailabilityException>();
+
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+
+    public DbSet<TutoringRate> TutoringRates => Set<TutoringRate>();
+
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<InvoiceCounter> InvoiceCounters => Set<InvoiceCounter>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 

@@ -8,11 +8,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Modules.Schools;
 
-public sealed record SchoolRequest(string? Name, string? Code, string? TimeZone, string? Address, string? Phone, string? Email, string? Website);
+/// <summary>A school's fields; <see cref="Currency"/> (ISO 4217) is kept as it is when left out, and is EUR for a new school.</summary>
+public sealed record SchoolRequest(string? Name, string? Code, string? TimeZone, string? Address, string? Phone, string? Email, string? Website, string? Currency = null);
 
 public sealed record SchoolView(
     int Id, string Name, string Code, string TimeZone, string? Address, string? Phone, string? Email, string? Website,
-    bool Archived, Guid Version) : IRecordView;
+    bool Archived, Guid Version, string Currency = "EUR") : IRecordView;
 
 /// <summary>A school of the install (a district has several). Only an unlimited <c>school.configure</c> adds one.</summary>
 public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
@@ -22,7 +23,7 @@ public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
     public override string Noun => "school";
 
     public override Expression<Func<School, SchoolView>> View =>
-        s => new SchoolView(s.Id, s.Name, s.Code, s.TimeZone, s.Address, s.Phone, s.Email, s.Website, s.ArchivedAt != null, s.Version);
+        s => new SchoolView(s.Id, s.Name, s.Code, s.TimeZone, s.Address, s.Phone, s.Email, s.Website, s.ArchivedAt != null, s.Version, s.Currency);
 
     public override IReadOnlyDictionary<string, Expression<Func<School, object?>>> SortFields { get; } =
         new Dictionary<string, Expression<Func<School, object?>>>(StringComparer.Ordinal)
@@ -51,6 +52,11 @@ public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
             errors.Add("timeZone", "Must be a time zone such as Europe/London or Europe/Athens.");
         }
 
+        if (!string.IsNullOrWhiteSpace(r.Currency) && !Currencies.IsKnown(r.Currency.Trim()))
+        {
+            errors.Add("currency", "Must be an ISO 4217 currency code such as EUR, GBP or USD.");
+        }
+
         errors.MaxLength("address", r.Address, 400);
         Contact.CheckPhone(errors, "phone", r.Phone);
         Contact.CheckEmail(errors, "email", r.Email);
@@ -72,7 +78,17 @@ public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
     }
 
     public override School Create(SchoolRequest r) =>
-        new() { Name = r.Name!.Trim(), Code = r.Code!.Trim(), TimeZone = r.TimeZone!.Trim(), Address = TextInput.Blank(r.Address), Phone = TextInput.Blank(r.Phone), Email = TextInput.Blank(r.Email), Website = TextInput.Blank(r.Website) };
+        new()
+        {
+            Name = r.Name!.Trim(),
+            Code = r.Code!.Trim(),
+            TimeZone = r.TimeZone!.Trim(),
+            Address = TextInput.Blank(r.Address),
+            Phone = TextInput.Blank(r.Phone),
+            Email = TextInput.Blank(r.Email),
+            Website = TextInput.Blank(r.Website),
+            Currency = string.IsNullOrWhiteSpace(r.Currency) ? "EUR" : r.Currency.Trim().ToUpperInvariant(),
+        };
 
     public override void Apply(SchoolRequest r, School s)
     {
@@ -83,6 +99,10 @@ public sealed class SchoolKind : RecordKind<School, SchoolRequest, SchoolView>
         s.Phone = TextInput.Blank(r.Phone);
         s.Email = TextInput.Blank(r.Email);
         s.Website = TextInput.Blank(r.Website);
+        if (!string.IsNullOrWhiteSpace(r.Currency))
+        {
+            s.Currency = r.Currency.Trim().ToUpperInvariant();
+        }
     }
 
     public override async Task<string?> InUseAsync(LyceumDbContext db, School s, CancellationToken cancellationToken) =>

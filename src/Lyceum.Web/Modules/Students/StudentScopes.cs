@@ -14,9 +14,11 @@ public sealed class StudentScopes : ScopeRules<Student>
     protected override Expression<Func<Student, bool>> InDepartment(int departmentId) =>
         s => s.Enrollments.Any(e => e.WithdrawnOn == null && e.Section!.Course!.DepartmentId == departmentId);
 
+    /// <summary>The students of the holder's classes and, for a tutor, their tutees (booked into one of their sessions).</summary>
     protected override Expression<Func<Student, bool>> InSectionsOf(Guid userId) =>
         s => s.Enrollments.Any(
-            e => e.WithdrawnOn == null && (e.Section!.Teacher!.UserId == userId || e.Section.CoTeachers.Any(c => c.StaffMember!.UserId == userId)));
+                 e => e.WithdrawnOn == null && (e.Section!.Teacher!.UserId == userId || e.Section.CoTeachers.Any(c => c.StaffMember!.UserId == userId)))
+             || s.TutoringSessions.Any(t => t.Session!.Tutor!.UserId == userId);
 
     protected override Expression<Func<Student, bool>> ChildrenOf(Guid userId) =>
         s => s.Guardians.Any(g => g.Guardian!.UserId == userId);

@@ -63,3 +63,25 @@ public static class Dates
         return true;
     }
 }
+
+/// <summary>ISO 4217 currency codes, as .NET's cultures know them (no hand-kept list).</summary>
+public static class Currencies
+{
+    private static readonly HashSet<string> Known = System.Globalization.CultureInfo.GetCultures(System.Globalization.CultureTypes.SpecificCultures)
+        .Select(c =>
+        {
+            try
+            {
+                return new System.Globalization.RegionInfo(c.Name).ISOCurrencySymbol;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        })
+        .OfType<string>()
+        .Where(code => code.Length == 3)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    public static bool IsKnown(string code) => Known.Contains(code);
+}

@@ -99,6 +99,7 @@ public sealed class DemoSeeder(
             Name = $"{town} {suffix}",
             Code = $"{Initials(town, suffix)}{number}",
             TimeZone = "Europe/London",
+            Currency = "GBP",
             Address = $"{faker.PickRandom(DemoNames.Streets)}, {town}, {faker.Address.ZipCode()}",
             Phone = faker.Phone.PhoneNumber("01### ######"),
             Email = $"office@{Slug(town)}{number}.sch.example",
