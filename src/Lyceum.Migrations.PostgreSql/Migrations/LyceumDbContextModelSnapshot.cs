@@ -2393,6 +2393,45 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.ToTable("TutoringSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LogId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LogId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("TutoringSessionLogs", (string)null);
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionStudent", b =>
                 {
                     b.Property<int>("Id")
@@ -3709,6 +3748,15 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Navigation("Tutor");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionLog", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Tutoring.TutoringSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionStudent", b =>
                 {
                     b.HasOne("Lyceum.Modules.Tutoring.TutoringSession", "Session")
@@ -3718,7 +3766,7 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                         .IsRequired();
 
                     b.HasOne("Lyceum.Modules.Students.Student", "Student")
-                        .WithMany()
+                        .WithMany("TutoringSessions")
                         .HasForeignKey("StudentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -3864,6 +3912,8 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Navigation("Enrollments");
 
                     b.Navigation("Guardians");
+
+                    b.Navigation("TutoringSessions");
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>

@@ -2299,6 +2299,43 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.ToTable("TutoringSessions", (string)null);
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LogId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SessionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LogId")
+                        .IsUnique();
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("TutoringSessionLogs", (string)null);
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionStudent", b =>
                 {
                     b.Property<int>("Id")
@@ -3597,6 +3634,15 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Navigation("Tutor");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionLog", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Tutoring.TutoringSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.TutoringSessionStudent", b =>
                 {
                     b.HasOne("Lyceum.Modules.Tutoring.TutoringSession", "Session")
@@ -3606,7 +3652,7 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.HasOne("Lyceum.Modules.Students.Student", "Student")
-                        .WithMany()
+                        .WithMany("TutoringSessions")
                         .HasForeignKey("StudentId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
@@ -3752,6 +3798,8 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Navigation("Enrollments");
 
                     b.Navigation("Guardians");
+
+                    b.Navigation("TutoringSessions");
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>

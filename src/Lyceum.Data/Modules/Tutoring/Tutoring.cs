@@ -150,6 +150,27 @@ public sealed class TutoringSessionStudent
     public int? InvoiceLineId { get; set; }
 }
 
+/// <summary>
+/// One log of a session as the tutor's app sent it, kept by its client-generated id: any log sent again (a retry, an
+/// offline replay, even one that a later log corrected) is recognised and changes nothing.
+/// </summary>
+public sealed class TutoringSessionLog
+{
+    public long Id { get; set; }
+
+    public Guid LogId { get; set; }
+
+    public int SessionId { get; set; }
+
+    public SessionStatus Status { get; set; }
+
+    public string? Note { get; set; }
+
+    public DateTime At { get; set; }
+
+    public Guid? ByUserId { get; set; }
+}
+
 /// <summary>A weekly window in which a tutor takes sessions, in the school's zone.</summary>
 public sealed class TutorAvailability : Entity, ISchoolOwned
 {
@@ -260,6 +281,19 @@ internal sealed class TutoringSessionStudentConfiguration : IEntityTypeConfigura
         b.Property(x => x.Amount).HasPrecision(18, 2);
         b.HasOne(x => x.Session).WithMany(x => x.Students).HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(x => x.Student).WithMany(x => x.TutoringSessions).HasForeignKey(x => x.StudentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class TutoringSessionLogConfiguration : IEntityTypeConfiguration<TutoringSessionLog>
+{
+    public void Configure(EntityTypeBuilder<TutoringSessionLog> b)
+    {
+        b.ToTable("TutoringSessionLogs");
+        b.HasIndex(x => x.LogId).IsUnique();
+        b.HasIndex(x => x.SessionId);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Note).HasMaxLength(2000);
+        b.HasOne<TutoringSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -115,6 +115,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 
     public DbSet<TutoringSessionStudent> TutoringSessionStudents => Set<TutoringSessionStudent>();
 
+    public DbSet<TutoringSessionLog> TutoringSessionLogs => Set<TutoringSessionLog>();
+
     public DbSet<TutorAvailability> TutorAvailability => Set<TutorAvailability>();
 
     public DbSet<TutorAvailabilityException> TutorAvailabilityExceptions => Set<TutorAvailabilityException>();

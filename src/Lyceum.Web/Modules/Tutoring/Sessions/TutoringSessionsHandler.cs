@@ -439,8 +439,9 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
     }
 
     /// <summary>
-    /// The tutor's log. The same <see cref="LogSessionRequest.LogId"/> again answers the session as it is (a retry or
-    /// an offline replay); a new log of the same session corrects the last one until the session is invoiced.
+    /// The tutor's log. Any log id seen before (<see cref="TutoringSessionLog"/>) answers the session as it is: a retry
+    /// or an offline replay, even of a log that a later one corrected, changes nothing. A new log of the same session
+    /// corrects the last one until the session is invoiced.
     /// </summary>
     public async Task<Result<SessionView>> LogAsync(Caller caller, int id, LogSessionRequest r, CancellationToken cancellationToken)
     {
@@ -478,7 +479,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
 
         var logId = r.LogId!.Value;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var logged = await db.TutoringSessions.AsNoTracking().Where(s => s.LogId == logId).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
+        var logged = await db.TutoringSessionLogs.AsNoTracking().Where(l => l.LogId == logId).Select(l => (int?)l.SessionId).FirstOrDefaultAsync(cancellationToken);
         if (logged is { } other && other != id)
         {
             return Error.Field("logId", "This log id was already used for another session: make a new one for each log.");
@@ -543,6 +544,15 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
             };
         }
 
+        db.TutoringSessionLogs.Add(new TutoringSessionLog
+        {
+            LogId = logId,
+            SessionId = id,
+            Status = newStatus,
+            Note = TextInput.Blank(r.Note),
+            At = now,
+            ByUserId = caller.UserId,
+        });
         await TutoringPricing.ApplyAsync(db, session, cancellationToken);
         try
         {
@@ -559,8 +569,8 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         {
             // The same log sent twice at once (the unique log id), or another log at the same moment.
             db.ChangeTracker.Clear();
-            var current = await db.TutoringSessions.AsNoTracking().Where(s => s.Id == id).Select(s => s.LogId).FirstOrDefaultAsync(CancellationToken.None);
-            if (current != logId)
+            var current = await db.TutoringSessionLogs.AsNoTracking().Where(l => l.LogId == logId).Select(l => (int?)l.SessionId).FirstOrDefaultAsync(CancellationToken.None);
+            if (current != id)
             {
                 return new Error.Conflict("This session was logged by someone else at the same moment. Reload it to see how it stands.");
             }

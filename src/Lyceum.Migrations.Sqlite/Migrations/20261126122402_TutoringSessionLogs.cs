@@ -1,0 +1,57 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Lyceum.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class TutoringSessionLogs : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "TutoringSessionLogs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LogId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SessionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ByUserId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TutoringSessionLogs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TutoringSessionLogs_TutoringSessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "TutoringSessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TutoringSessionLogs_LogId",
+                table: "TutoringSessionLogs",
+                column: "LogId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TutoringSessionLogs_SessionId",
+                table: "TutoringSessionLogs",
+                column: "SessionId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "TutoringSessionLogs");
+        }
+    }
+}
