@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Lyceum.IntegrationTests.Infrastructure;
 using Lyceum.Modules.Tutoring;
@@ -184,6 +185,55 @@ public sealed class CalendarFeedTests(AppFixture fixture)
 
         using var teacher = await app.ClientAsAsync(RoleNames.Teacher);
         await (await teacher.PostAsync("/api/v1/me/calendar-feed", null)).ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Theory, AllProviders]
+    public async Task A_series_booked_moved_cancelled_and_split_through_the_sessions_api_reads_back_as_stored(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        var w = await FeedWorld.CreateAsync(app);
+        using var admin = await app.AdminClientAsync();
+        var monday = FeedWorld.FirstLessonDay().AddDays(1);
+        string Local(DateOnly day, int hour) => day.ToDateTime(new TimeOnly(hour, 0)).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var booked = await admin.PostAsJsonAsync("/api/v1/tutoring/sessions", new
+        {
+            tutorId = w.TutorStaff,
+            studentIds = new[] { w.Ann },
+            subject = "Latin",
+            start = Local(monday, 16),
+            end = Local(monday, 17),
+            timeZone = FeedWorld.Zone,
+            recurrence = new { days = new[] { "monday" }, count = 6 },
+            overrideConflicts = true,
+            overrideReason = "Feed test",
+        });
+        var ids = (await booked.JsonAsync(HttpStatusCode.Created))["sessions"]!.AsArray().Select(s => s!["id"]!.GetValue<int>()).ToArray();
+        Assert.Equal(6, ids.Length);
+        async Task ChangeAsync(int id, object body)
+        {
+            using var changed = await admin.PutAsJsonAsync($"/api/v1/tutoring/sessions/{id}", body);
+            await changed.JsonAsync();
+        }
+
+        await ChangeAsync(ids[1], new { start = Local(monday.AddDays(8), 18), end = Local(monday.AddDays(8), 19), overrideConflicts = true, overrideReason = "Feed test" });
+        using (var cancelled = await admin.PostAsJsonAsync($"/api/v1/tutoring/sessions/{ids[2]}/cancel", new { reason = "Ill" }))
+        {
+            await cancelled.JsonAsync();
+        }
+
+        await ChangeAsync(ids[4], new { start = Local(monday.AddDays(28), 15), end = Local(monday.AddDays(28), 16), scope = "following", overrideConflicts = true, overrideReason = "Feed test" });
+
+        var (_, parsed) = await FeedWorld.ReadAsync(app, await FeedWorld.NewFeedAsync(w.Tutor));
+
+        var stored = await app.QueryAsync(db => db.TutoringSessions.Where(s => s.TutorId == w.TutorStaff && s.Subject == "Latin" && s.Status != SessionStatus.Cancelled)
+            .Select(s => new { s.StartUtc, s.EndUtc }).ToListAsync());
+        Assert.Equal(5, stored.Count);
+        var read = parsed["occurrences"]!.AsArray().Where(o => o!["summary"]!.GetValue<string>().StartsWith("Latin", StringComparison.Ordinal))
+            .Select(o => (o!["start"]!.GetValue<string>(), o["end"]!.GetValue<string>())).Order().ToList();
+        Assert.Equal(stored.Select(s => (FeedWorld.Iso(s.StartUtc), FeedWorld.Iso(s.EndUtc))).Order().ToList(), read);
+        Assert.Contains(read, r => r.Item1 == FeedWorld.Iso(FeedWorld.Utc(monday.AddDays(8), new TimeOnly(18, 0))));
+        Assert.DoesNotContain(read, r => r.Item1 == FeedWorld.Iso(FeedWorld.Utc(monday.AddDays(14), new TimeOnly(16, 0))));
     }
 
     private static string[] Parts(string rule) => [.. rule.Replace("RRULE:", "", StringComparison.Ordinal).Split(';').Order(StringComparer.Ordinal)];

@@ -40,6 +40,10 @@ internal sealed class FeedWorld
 
     public required Guid TutorUser { get; init; }
 
+    public required int TutorStaff { get; init; }
+
+    public required int Ann { get; init; }
+
     public TutoringSession Moved => Rows[1];
 
     public TutoringSession BobAlone => Rows[3];
@@ -119,6 +123,8 @@ internal sealed class FeedWorld
             OtherTutor = otherTutor,
             Guardian = guardianClient,
             TutorUser = tutorUser,
+            TutorStaff = one.Id,
+            Ann = ann.Id,
         };
     }
 
