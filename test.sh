@@ -19,7 +19,7 @@ install_packages() {
   local need=()
   for p in postgresql redis-server chromium fonts-dejavu-core; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-  done
+  done; command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need+=(nodejs npm) # ical.js reads the iCal feeds back
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need[*]} (run as root to install them)."
@@ -70,6 +70,7 @@ install_packages
 start_postgres || service_missing "PostgreSQL"
 start_redis || service_missing "Redis"
 [ -x /usr/bin/chromium ] || service_missing "Chromium"
+{ command -v node >/dev/null 2>&1 && npm ci --prefix tests/ical-check --no-audit --no-fund >/dev/null; } || service_missing "node with ical.js (npm ci --prefix tests/ical-check)"
 
 export LYCEUM_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=$PG_USER;Password=$PG_PASSWORD;Database=postgres"
 export LYCEUM_TEST_REDIS="127.0.0.1:6379"

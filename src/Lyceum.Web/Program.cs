@@ -72,6 +72,7 @@ app.MapApi()
     .MapBehaviourEndpoints()
     .MapGradebookEndpoints()
     .MapTutoringEndpoints();
+app.MapTutoringFeeds();
 app.MapLyceumUi();
 
 await app.RunAsync();

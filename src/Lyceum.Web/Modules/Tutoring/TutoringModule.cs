@@ -1,3 +1,4 @@
+using Lyceum.Modules.Tutoring.Feeds;
 using Lyceum.Modules.Tutoring.Sessions;
 using Lyceum.Platform.Access;
 
@@ -14,7 +15,12 @@ public static class TutoringModule
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
             .AddScoped<TutoringSessionsHandler>()
-            .AddScoped<AvailabilityHandler>();
+            .AddScoped<AvailabilityHandler>()
+            .AddScoped<CalendarFeedsHandler>();
 
-    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) => api.MapTutoringSessions();
+    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) =>
+        api.MapTutoringSessions().MapCalendarFeedSettings();
+
+    /// <summary>What the module serves outside <c>/api/v1</c>: the private calendar feeds, <c>/ical/{token}.ics</c>.</summary>
+    public static IEndpointRouteBuilder MapTutoringFeeds(this IEndpointRouteBuilder app) => app.MapCalendarFeedDownloads();
 }

@@ -150,7 +150,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows())
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows()).Concat(CalendarFeedRows())
         .ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -460,6 +460,18 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         }
     }
 
+    /// <summary>
+    /// The caller's own calendar feed: whoever holds sessions.view in any scope (everyone but the teacher preset) makes,
+    /// reads and revokes their own; it is nobody else's, so there is nothing to find for anyone else.
+    /// </summary>
+    private static IEnumerable<Row> CalendarFeedRows()
+    {
+        const string feed = "/api/v1/me/calendar-feed/";
+        yield return new Row($"GET {feed}", c => Task.FromResult(Get(feed)), Unauthorized, Ok, Ok, Forbidden, Ok, Ok, Ok);
+        yield return new Row($"POST {feed}", c => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, feed)), Unauthorized, Created, Created, Forbidden, Created, Created, Created);
+        yield return new Row($"DELETE {feed}", c => Task.FromResult(new HttpRequestMessage(HttpMethod.Delete, feed)), Unauthorized, NoContent, NoContent, Forbidden, NoContent, NoContent, NoContent);
+    }
+
     /// <summary>The rows that also run on PostgreSQL: a read, a scoped read, a refused write and an administrator's write.</summary>
     private static readonly string[] PostgreSqlSubset =
     [
@@ -474,6 +486,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "GET /api/v1/sections/{id:int}/gradebook", "PUT /api/v1/sections/{id:int}/marks", "POST /api/v1/assessments/{id:int}/publish",
         "GET /api/v1/students/{id:int}/grades", "POST /api/v1/grading-scales/",
         "GET /api/v1/students/{id:int}/report-card", "PUT /api/v1/schools/{id:int}/report-card-template",
+        "POST /api/v1/me/calendar-feed/",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
