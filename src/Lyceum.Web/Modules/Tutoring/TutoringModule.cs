@@ -1,4 +1,6 @@
+using Lyceum.Modules.Tutoring.Demo;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Demo;
 
 namespace Lyceum.Modules.Tutoring;
 
@@ -11,7 +13,8 @@ public static class TutoringModule
     public static IServiceCollection AddTutoringModule(this IServiceCollection services) =>
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
-            .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>();
+            .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
+            .AddSingleton<IDemoContributor, TutoringDemo>();
 
     public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) => api;
 }
