@@ -110,7 +110,8 @@ public sealed class TutoringDemo(TimeProvider clock) : IDemoContributor
             return;
         }
 
-        var count = Math.Min(MaxTutees, Math.Max(demo.Students / 10, Math.Min(students.Count / 2, 30)));
+        // A tenth of the school, at most sixty; in a small school (the tests' sixty students) half of it, up to thirty.
+        var count = Math.Min(students.Count, Math.Max(1, Math.Min(MaxTutees, Math.Max(demo.Students / 10, Math.Min(students.Count / 2, 30)))));
         var demoStudent = students.FirstOrDefault(s => s.UserId is not null);
         var family = demoStudent is null ? [] : students.Where(s => s.Id != demoStudent.Id && s.Guardians.Intersect(demoStudent.Guardians).Any()).Take(1).ToList();
         var tutees = (demoStudent is null ? [] : family.Prepend(demoStudent))
