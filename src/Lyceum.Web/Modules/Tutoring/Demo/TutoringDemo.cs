@@ -1,9 +1,8 @@
-using System.Globalization;
-using Ical.Net.CalendarComponents;
-using Ical.Net.DataTypes;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Tutoring.Finance;
+using Lyceum.Modules.Tutoring.Sessions;
+using Lyceum.Platform.Api;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
 using Lyceum.Platform.Identity;
@@ -16,8 +15,8 @@ namespace Lyceum.Modules.Tutoring.Demo;
 /// The tutoring centre of a demo school: a branch, six tutors with sign-ins (the demo tutor among them), about a tenth
 /// of the students as tutees (the demo student and a sibling always), and three months of sessions around the demo's
 /// today — the past eight weeks and the next four. Most are weekly series (some twice a week, some fortnightly; a few
-/// small groups) whose rules Ical.Net expands in the school's zone, so a 16:00 lesson stays at 16:00 across the change
-/// of clocks; the rest are one-offs. Past sessions are mostly completed and logged, some were missed or cancelled;
+/// small groups) whose rules <see cref="Recurrence"/> writes and expands (Ical.Net, in the school's zone) as for a
+/// booking through the app, so a 16:00 lesson stays at 16:00 across the change of clocks; the rest are one-offs. Past sessions are mostly completed and logged, some were missed or cancelled;
 /// future ones are scheduled, a few already cancelled, and one occurrence of a series has been moved. Completed
 /// sessions are priced by the school's rates; the months before the current one are invoiced, one invoice per family,
 /// numbered without gaps, most paid, some in part, one voided and re-issued.
@@ -287,13 +286,17 @@ public sealed class TutoringDemo(TimeProvider clock) : IDemoContributor
                     return false;
                 }
 
-                var rule = $"FREQ=WEEKLY{(interval > 1 ? $";INTERVAL={interval}" : string.Empty)};BYDAY={string.Join(',', chosen.Order().Select(Code))};"
-                    + $"UNTIL={Utc(until, new TimeOnly(23, 59, 59)).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
-                var starts = Expand(rule, first.ToDateTime(time, DateTimeKind.Unspecified), school.TimeZone, minutes);
-                if (starts.Count == 0 || !starts.All(s => Free(tutor, group, Local(s))))
+                // The rule as a booking through the app writes it (days, interval, until), expanded as the app does.
+                var firstLocal = first.ToDateTime(time, DateTimeKind.Unspecified);
+                var errors = new FieldErrors();
+                var rule = Recurrence.Normalise(new RecurrenceRequest(Days: chosen, Interval: interval, Until: until), firstLocal, school.TimeZone, errors);
+                IReadOnlyList<DateTime> locals = rule is null ? [] : Recurrence.Expand(rule, firstLocal, school.TimeZone, errors);
+                if (rule is null || errors.Any || locals.Count == 0 || !locals.All(l => Free(tutor, group, l)))
                 {
                     continue;
                 }
+
+                var starts = locals.Select(l => SessionTimes.ToUtc(l, zone)).ToList();
 
                 var row = new TutoringSeries
                 {
@@ -307,9 +310,9 @@ public sealed class TutoringDemo(TimeProvider clock) : IDemoContributor
                 };
                 var link = Link(tutor, online);
                 var booked = starts.Select(s => new Booked(tutor, subject, group, s, minutes, online ? null : Tutors[tutor].Room, link) { RecurrenceId = s }).ToList();
-                foreach (var s in starts)
+                foreach (var l in locals)
                 {
-                    Take(tutor, group, Local(s));
+                    Take(tutor, group, l);
                 }
 
                 series.Add((row, booked));
@@ -667,18 +670,6 @@ public sealed class TutoringDemo(TimeProvider clock) : IDemoContributor
             + $"{sessions.Count} sessions ({sessions.Count(s => s.Row.Status == SessionStatus.Completed)} completed), {invoices.Count} invoices, {payments.Count} payments");
     }
 
-    /// <summary>The UTC starts of a rule's occurrences from a local first start, as Ical.Net expands them in the zone.</summary>
-    internal static List<DateTime> Expand(string rule, DateTime localFirstStart, string timeZone, int minutes)
-    {
-        var calendarEvent = new CalendarEvent
-        {
-            DtStart = new CalDateTime(localFirstStart, timeZone),
-            Duration = Duration.FromMinutes(minutes),
-            RecurrenceRule = new RecurrencePattern(rule),
-        };
-        return [.. calendarEvent.GetOccurrences().Select(o => o.Period.StartTime.AsUtc)];
-    }
-
     private static Invoice NewInvoice(
         int schoolId, string currency, int guardianId, int number, DateOnly from, DateOnly to, DateOnly issued, DateTime sentAt,
         List<(InvoiceLine Line, TutoringSessionStudent Student)> lines) => new()
@@ -716,8 +707,6 @@ public sealed class TutoringDemo(TimeProvider clock) : IDemoContributor
 
         return date;
     }
-
-    private static string Code(DayOfWeek day) => day.ToString()[..2].ToUpperInvariant();
 
     private static DayOfWeek[] PickTwo(Random random, DayOfWeek[] days)
     {
