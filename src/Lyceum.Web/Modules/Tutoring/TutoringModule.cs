@@ -1,4 +1,5 @@
 using Lyceum.Modules.Tutoring.Demo;
+using Lyceum.Modules.Tutoring.Sessions;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Demo;
 
@@ -14,7 +15,9 @@ public static class TutoringModule
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
+            .AddScoped<TutoringSessionsHandler>()
+            .AddScoped<AvailabilityHandler>()
             .AddSingleton<IDemoContributor, TutoringDemo>();
 
-    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) => api.MapTutoringSessions();
 }

@@ -199,6 +199,19 @@ public static class Recurrence
         return line?[6..] ?? throw new InvalidOperationException("Ical.Net wrote no rule.");
     }
 
+    /// <summary>The rule with its days of the week moved by <paramref name="days"/> (a series moved to another day).</summary>
+    public static string Shift(string rule, int days)
+    {
+        if (days % 7 == 0)
+        {
+            return rule;
+        }
+
+        var pattern = new RecurrenceRule(rule);
+        pattern.ByDay = [.. pattern.ByDay.Select(d => new WeekDay((DayOfWeek)(((((int)d.DayOfWeek + days) % 7) + 7) % 7)))];
+        return Text(pattern);
+    }
+
     private static DateTime EndOfLocalDay(DateOnly date, string timeZone) =>
         SessionTimes.ToUtc(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeZoneInfo.FindSystemTimeZoneById(timeZone));
 }
