@@ -14,7 +14,8 @@
 #   tutor   one tutor's week as the administrator (tutorId taken in turn over the bench tutors: 25 sessions each)
 #   own     the demo tutor's own week with their own token (no tutorId: the tutor's scope; ~10–20 sessions)
 #   centre  the whole centre's week as the administrator (schoolId: BENCH_WEEK_SESSIONS sessions)
-# each at BENCH_RATE requests/s (open) and with BENCH_WORKERS workers (closed); GET /health/live the same two ways
+# each at BENCH_RATE requests/s (open; answers still missing 15 s after the last was due are cancelled and counted as
+# unfinished) and with BENCH_WORKERS workers (closed); GET /health/live the same two ways
 # and with wrk (c16, 10 s) as the machine's ceiling in the same run. Per run, the CPU of the app, PostgreSQL, the
 # generator and anything else. Before the runs it checks each kind answers 200 with the expected number of sessions,
 # and after them it writes EXPLAIN (ANALYZE, BUFFERS) of the week's plain queries (centre and one tutor) to the raw
@@ -222,7 +223,7 @@ app_log_summary
 
 # --- 7. Tables -------------------------------------------------------------------------------------------------------
 {
-    echo "| query | load | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | service p95 (ms) | errors | bytes/answer | app | PostgreSQL | generator | other |"
+    echo "| query | load | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | service p95 (ms) | errors (unfinished) | bytes/answer | app | PostgreSQL | generator | other |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for kind in "${RUNS[@]}"; do
         for load in open "${WORKERS[@]/#/c}"; do
@@ -230,7 +231,7 @@ app_log_summary
             if [[ $load == open ]]; then what="open loop, $RATE/s due"; else what="closed loop, ${load#c} workers"; fi
             printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$what" \
                 "$(field " $r" requests)" "$(field " $r" rps)" "$(field " $r" p50_ms)" "$(field " $r" p95_ms)" "$(field " $r" p99_ms)" \
-                "$(field " $r" max_ms)" "$(field " $r" service_p95_ms)" "$(field " $r" errors)" "$(field " $r" bytes_per_request)" \
+                "$(field " $r" max_ms)" "$(field " $r" service_p95_ms)" "$(field " $r" errors) ($(field " $r" unfinished))" "$(field " $r" bytes_per_request)" \
                 "$(field " $r" cpu_app)" "$(field " $r" cpu_pg)" "$(field " $r" cpu_gen)" "$(field " $r" cpu_other)"
         done
     done

@@ -9,6 +9,9 @@
 //                actually sent. Requests beyond M in flight wait for a slot, still timed from when they were due.
 //   --workers N  closed loop: N workers, each sending its next request when answered (the box's capacity).
 //   --warmup W   W seconds of the same load first, not counted.
+//   --drain D    after the last request was due, wait at most D seconds (default 15) for the answers: requests still
+//                unanswered then are cancelled and counted as "unfinished" (and as errors), their latency the time
+//                they had waited — so when some are unfinished the percentiles are lower bounds.
 // Every answer must be 200; others are counted as errors (the first few are printed).
 using System.Diagnostics;
 using System.Globalization;
@@ -39,6 +42,7 @@ var label = options.GetValueOrDefault("label", "run");
 var rate = options.TryGetValue("rate", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 0;
 var workers = options.TryGetValue("workers", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
 var maxInFlight = options.TryGetValue("max-in-flight", out var m) ? int.Parse(m, CultureInfo.InvariantCulture) : 256;
+var drain = options.TryGetValue("drain", out var d) ? double.Parse(d, CultureInfo.InvariantCulture) : 15;
 if ((rate > 0) == (workers > 0))
 {
     Console.Error.WriteLine("TutoringWeek: give either --rate or --workers");
@@ -73,7 +77,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     + $"seconds={result.Seconds:0.00} rps={latencies.Length / result.Seconds:0.0} p50_ms={P(latencies, 50):0.00} p95_ms={P(latencies, 95):0.00} "
     + $"p99_ms={P(latencies, 99):0.00} max_ms={(latencies.Length > 0 ? latencies[^1] : 0):0.00} service_p50_ms={P(service, 50):0.00} "
     + $"service_p95_ms={P(service, 95):0.00} service_p99_ms={P(service, 99):0.00} errors={result.Errors} "
-    + $"bytes_per_request={(latencies.Length > 0 ? result.Bytes / latencies.Length : 0)} max_in_flight={result.MaxInFlight} "
+    + $"unfinished={result.Unfinished} bytes_per_request={(latencies.Length - result.Errors > 0 ? result.Bytes / (latencies.Length - result.Errors) : 0)} max_in_flight={result.MaxInFlight} "
     + $"process_cpu_s={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00}"));
 return 0;
 
@@ -82,6 +86,7 @@ async Task<Run> RunAsync(double duration)
     var run = new Run();
     var start = Stopwatch.GetTimestamp();
     var end = start + (long)(duration * Stopwatch.Frequency);
+    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(duration + drain));
     if (rate > 0)
     {
         using var slots = new SemaphoreSlim(maxInFlight);
@@ -108,10 +113,19 @@ async Task<Run> RunAsync(double duration)
             var path = paths[i % paths.Length];
             pending.Add(Task.Run(async () =>
             {
-                await slots.WaitAsync();
                 try
                 {
-                    await SendAsync(run, path, due);
+                    await slots.WaitAsync(stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Record(run, due, Stopwatch.GetTimestamp(), 0, false, unfinished: true);
+                    return;
+                }
+
+                try
+                {
+                    await SendAsync(run, path, due, stop.Token);
                 }
                 finally
                 {
@@ -130,7 +144,7 @@ async Task<Run> RunAsync(double duration)
             while (Stopwatch.GetTimestamp() < end)
             {
                 var path = paths[Interlocked.Increment(ref next) % paths.Length];
-                await SendAsync(run, path, Stopwatch.GetTimestamp());
+                await SendAsync(run, path, Stopwatch.GetTimestamp(), stop.Token);
             }
         })));
     }
@@ -139,22 +153,27 @@ async Task<Run> RunAsync(double duration)
     return run;
 }
 
-async Task SendAsync(Run run, string path, long due)
+async Task SendAsync(Run run, string path, long due, CancellationToken cancellationToken)
 {
     var inFlight = Interlocked.Increment(ref run.InFlight);
     InterlockedMax(ref run.MaxInFlight, inFlight);
     var sent = Stopwatch.GetTimestamp();
     long bytes = 0;
     var ok = false;
+    var unfinished = false;
     try
     {
-        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead);
-        bytes = (await response.Content.ReadAsByteArrayAsync()).LongLength;
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        bytes = (await response.Content.ReadAsByteArrayAsync(cancellationToken)).LongLength;
         ok = response.StatusCode == HttpStatusCode.OK;
         if (!ok && Interlocked.Increment(ref run.Printed) <= 5)
         {
             Console.Error.WriteLine($"[{label}] {path}: {(int)response.StatusCode}");
         }
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        unfinished = true;
     }
     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
     {
@@ -164,14 +183,20 @@ async Task SendAsync(Run run, string path, long due)
         }
     }
 
-    var done = Stopwatch.GetTimestamp();
     Interlocked.Decrement(ref run.InFlight);
+    Record(run, due, sent, bytes, ok, unfinished);
+}
+
+static void Record(Run run, long due, long sent, long bytes, bool ok, bool unfinished)
+{
+    var done = Stopwatch.GetTimestamp();
     lock (run)
     {
         run.Latency.Add(Stopwatch.GetElapsedTime(due, done).TotalMilliseconds);
         run.Service.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);
         run.Bytes += bytes;
         run.Errors += ok ? 0 : 1;
+        run.Unfinished += unfinished ? 1 : 0;
     }
 }
 
@@ -198,5 +223,6 @@ internal sealed class Run
     public long InFlight;
     public long MaxInFlight;
     public long Printed;
+    public long Unfinished;
     public double Seconds;
 }
