@@ -223,7 +223,7 @@ app_log_summary
 
 # --- 7. Tables -------------------------------------------------------------------------------------------------------
 {
-    echo "| query | load | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | service p95 (ms) | errors (unfinished) | bytes/answer | app | PostgreSQL | generator | other |"
+    echo "| query | load | requests | answered (200) per s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | service p95 (ms) | errors (unfinished) | bytes/answer | app | PostgreSQL | generator | other |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for kind in "${RUNS[@]}"; do
         for load in open "${WORKERS[@]/#/c}"; do

@@ -12,7 +12,8 @@
 //   --drain D    after the last request was due, wait at most D seconds (default 15) for the answers: requests still
 //                unanswered then are cancelled and counted as "unfinished" (and as errors), their latency the time
 //                they had waited — so when some are unfinished the percentiles are lower bounds.
-// Every answer must be 200; others are counted as errors (the first few are printed).
+// Every answer must be 200; others are counted as errors (the first few are printed). "rps" counts the 200 answers
+// per second of the run (drain included); "requests" every request due, answered or not.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -74,7 +75,7 @@ var latencies = result.Latency.Order().ToArray();
 var service = result.Service.Order().ToArray();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"WEEK_RESULT label={label} mode={(rate > 0 ? "open" : "closed")} target_rps={rate:0.#} workers={workers} requests={latencies.Length} "
-    + $"seconds={result.Seconds:0.00} rps={latencies.Length / result.Seconds:0.0} p50_ms={P(latencies, 50):0.00} p95_ms={P(latencies, 95):0.00} "
+    + $"seconds={result.Seconds:0.00} rps={(latencies.Length - result.Errors) / result.Seconds:0.0} p50_ms={P(latencies, 50):0.00} p95_ms={P(latencies, 95):0.00} "
     + $"p99_ms={P(latencies, 99):0.00} max_ms={(latencies.Length > 0 ? latencies[^1] : 0):0.00} service_p50_ms={P(service, 50):0.00} "
     + $"service_p95_ms={P(service, 95):0.00} service_p99_ms={P(service, 99):0.00} errors={result.Errors} "
     + $"unfinished={result.Unfinished} bytes_per_request={(latencies.Length - result.Errors > 0 ? result.Bytes / (latencies.Length - result.Errors) : 0)} max_in_flight={result.MaxInFlight} "
