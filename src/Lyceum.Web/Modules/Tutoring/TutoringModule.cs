@@ -1,6 +1,8 @@
+using Lyceum.Modules.Tutoring.Demo;
 using Lyceum.Modules.Tutoring.Feeds;
 using Lyceum.Modules.Tutoring.Sessions;
 using Lyceum.Platform.Access;
+using Lyceum.Platform.Demo;
 
 namespace Lyceum.Modules.Tutoring;
 
@@ -16,7 +18,8 @@ public static class TutoringModule
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
             .AddScoped<TutoringSessionsHandler>()
             .AddScoped<AvailabilityHandler>()
-            .AddScoped<CalendarFeedsHandler>();
+            .AddScoped<CalendarFeedsHandler>()
+            .AddSingleton<IDemoContributor, TutoringDemo>();
 
     public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) =>
         api.MapTutoringSessions().MapCalendarFeedSettings();
