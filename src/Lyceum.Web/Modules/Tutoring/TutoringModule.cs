@@ -1,3 +1,4 @@
+using Lyceum.Modules.Tutoring.Finance;
 using Lyceum.Platform.Access;
 
 namespace Lyceum.Modules.Tutoring;
@@ -11,7 +12,9 @@ public static class TutoringModule
     public static IServiceCollection AddTutoringModule(this IServiceCollection services) =>
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
-            .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>();
+            .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
+            .AddTutoringFinance();
 
-    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) =>
+        api.MapTutoringFinance();
 }
