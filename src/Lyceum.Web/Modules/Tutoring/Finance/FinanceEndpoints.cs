@@ -26,8 +26,13 @@ public static class FinanceEndpoints
         MapRates(api.MapGroup("/tutoring/rates").WithTags("Tutoring finance"));
 
         api.MapGet("/tutoring/revenue", async Task<Results<Ok<RevenueView>, ProblemHttpResult>> (
-                int? schoolId, DateOnly? from, DateOnly? to, RevenueGrouping? groupBy, Caller caller, RevenueHandler handler, CancellationToken cancellationToken) =>
-            (await handler.GetAsync(caller, schoolId, from, to, groupBy, cancellationToken)).ToOk())
+                int? schoolId, DateOnly? from, DateOnly? to, string? groupBy, Caller caller, RevenueHandler handler, CancellationToken cancellationToken) =>
+            {
+                var grouping = EnumQuery.Parse<RevenueGrouping>("groupBy", groupBy);
+                return grouping.IsSuccess
+                    ? (await handler.GetAsync(caller, schoolId, from, to, grouping.Value, cancellationToken)).ToOk()
+                    : grouping.Error!.ToProblem();
+            })
             .RequireAuthorization(Permissions.FinanceView)
             .WithTags("Tutoring finance")
             .WithName("GetTutoringRevenue")
@@ -136,9 +141,14 @@ public static class FinanceEndpoints
             .ProducesValidationProblem();
 
         invoices.MapGet("/", async Task<Results<Ok<PagedResult<InvoiceListItem>>, ProblemHttpResult>> (
-                [AsParameters] ListQuery query, int? schoolId, InvoiceStatus? status, int? guardianId, int? studentId, DateOnly? from, DateOnly? to,
+                [AsParameters] ListQuery query, int? schoolId, string? status, int? guardianId, int? studentId, DateOnly? from, DateOnly? to,
                 Caller caller, InvoicesHandler handler, CancellationToken cancellationToken) =>
-            (await handler.ListAsync(caller, query, new InvoiceFilter(schoolId, status, guardianId, studentId, from, to), cancellationToken)).ToOk())
+            {
+                var state = EnumQuery.Parse<InvoiceStatus>("status", status);
+                return state.IsSuccess
+                    ? (await handler.ListAsync(caller, query, new InvoiceFilter(schoolId, state.Value, guardianId, studentId, from, to), cancellationToken)).ToOk()
+                    : state.Error!.ToProblem();
+            })
             .RequireAuthorization(Permissions.InvoicesView)
             .WithName("ListInvoices")
             .WithSummary("List invoices, a page at a time: the school's (finance), or a family's own (a guardian; never drafts)")
@@ -315,5 +325,23 @@ public static class FinanceEndpoints
 
         var version = ETags.ReadIfMatch(http.Request);
         return version.IsSuccess ? version.Value : version.Error!;
+    }
+}
+
+/// <summary>An enum in a query string, as the API writes it (camelCase) or in any case; numbers are not names.</summary>
+internal static class EnumQuery
+{
+    public static Result<T?> Parse<T>(string field, string? value)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return (T?)null;
+        }
+
+        var text = value.Trim().Replace("-", "", StringComparison.Ordinal);
+        return !text.All(char.IsAsciiLetter) || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed)
+            ? Error.Field(field, $"Must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}.")
+            : parsed;
     }
 }

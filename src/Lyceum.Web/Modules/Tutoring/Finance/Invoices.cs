@@ -759,7 +759,7 @@ public sealed class InvoicesHandler(IDbContextFactory<LyceumDbContext> contexts,
         invoice.Status == InvoiceStatus.Void
             ? $"Invoice {InvoiceNumbers.Display(invoice.Number)} is void and never changes: re-issue it to bill its sessions again."
             : $"Invoice {InvoiceNumbers.Display(invoice.Number)} has been sent and never changes: void it and re-issue it to correct it.",
-        new Dictionary<string, object?> { ["status"] = invoice.Status.ToString().ToLowerInvariant(), ["number"] = invoice.Number });
+        new Dictionary<string, object?> { ["invoiceStatus"] = invoice.Status.ToString().ToLowerInvariant(), ["invoiceNumber"] = invoice.Number });
 
     private static Error.NotFound NotFound(int id) => new($"There is no invoice {id}.");
 }

@@ -8,6 +8,10 @@ namespace Lyceum.Modules.Tutoring.Finance;
 /// <summary>A rate to set: any of student, tutor and subject (none of them: the school's default) and the price per hour.</summary>
 public sealed record RateRequest(int? SchoolId, int? StudentId, int? TutorId, string? Subject, decimal? HourlyRate);
 
+public sealed record RateOption(int Id, string Name);
+
+public sealed record RateOptions(IReadOnlyList<RateOption> Students, IReadOnlyList<RateOption> Tutors);
+
 public sealed record RateView(
     int Id, int SchoolId, int? StudentId, string? Student, int? TutorId, string? Tutor, string? Subject, decimal HourlyRate, string Currency, Guid Version);
 
@@ -118,6 +122,24 @@ public sealed class RatesHandler(IDbContextFactory<LyceumDbContext> contexts, Ac
         db.TutoringRates.Remove(rate);
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>The school's current students and staff by name: what a rate may name.</summary>
+    public async Task<RateOptions> OptionsAsync(Caller caller, int schoolId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!(await FinanceAccess.SchoolAsync(access, db, caller, schoolId, "schoolId", cancellationToken, Permissions.FinanceView)).IsSuccess)
+        {
+            return new RateOptions([], []);
+        }
+
+        var students = await db.Students.AsNoTracking().Where(s => s.SchoolId == schoolId && s.ArchivedAt == null)
+            .OrderBy(s => s.LastName).ThenBy(s => s.FirstName)
+            .Select(s => new RateOption(s.Id, s.LastName + ", " + s.FirstName)).ToListAsync(cancellationToken);
+        var tutors = await db.Staff.AsNoTracking().Where(s => s.SchoolId == schoolId && s.ArchivedAt == null)
+            .OrderBy(s => s.LastName).ThenBy(s => s.FirstName)
+            .Select(s => new RateOption(s.Id, s.LastName + ", " + s.FirstName)).ToListAsync(cancellationToken);
+        return new RateOptions(students, tutors);
     }
 
     private IQueryable<TutoringRate> Editable(LyceumDbContext db, Caller caller) =>

@@ -102,6 +102,14 @@ public sealed class RevenueHandler(IDbContextFactory<LyceumDbContext> contexts, 
             rows.GroupBy(r => r.SessionId).Sum(s => Hours(s.First().StartUtc, s.First().EndUtc)), rows.Count - priced.Count, groups.ToList());
     }
 
+    /// <summary>The schools whose finance the caller sees, and today at the first of them: what the finance page opens on.</summary>
+    public async Task<(IReadOnlyList<FinanceSchool> Schools, DateOnly Today)> SchoolsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var schools = await FinanceAccess.SchoolsAsync(access, db, caller, Permissions.FinanceView, cancellationToken);
+        return (schools, schools.Count > 0 ? FinanceAccess.Today(clock, schools[0]) : DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+    }
+
     private static DateOnly Month(DateOnly date) => new(date.Year, date.Month, 1);
 
     private static IEnumerable<DateOnly> Months(DateOnly from, DateOnly to)
