@@ -30,8 +30,14 @@ public sealed class FinanceSpecs(BrowserFixture browser)
         var start = DateTime.UtcNow.Date.AddDays(-1).AddHours(15);
         await app.InsertAsync(new TutoringSession
         {
-            SchoolId = school, TutorId = tutor, Subject = "Maths", StartUtc = start, EndUtc = start.AddMinutes(90), TimeZone = "Europe/London",
-            Status = SessionStatus.Completed, Students = [new TutoringSessionStudent { StudentId = child, Attendance = SessionAttendance.Present, Rate = 30m, Amount = 45m }],
+            SchoolId = school,
+            TutorId = tutor,
+            Subject = "Maths",
+            StartUtc = start,
+            EndUtc = start.AddMinutes(90),
+            TimeZone = "Europe/London",
+            Status = SessionStatus.Completed,
+            Students = [new TutoringSessionStudent { StudentId = child, Attendance = SessionAttendance.Present, Rate = 30m, Amount = 45m }],
         });
 
         var page = await browser.NewPageAsync(width);
@@ -39,6 +45,8 @@ public sealed class FinanceSpecs(BrowserFixture browser)
         await page.GotoAsync("/tutoring/finance");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tutoring finance", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Revenue per month", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // The chart is drawn once the circuit is up.
+        await Assertions.Expect(page.Locator(".ly-att-chart svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await BrowserFixture.ScreenshotAsync(page, "tutoring-finance-revenue");
         await BrowserFixture.AssertNoHorizontalScrollAsync(page);
         await BrowserFixture.AssertAccessibleAsync(page);
@@ -46,7 +54,7 @@ public sealed class FinanceSpecs(BrowserFixture browser)
         await BrowserFixture.SelectTabAsync(page, "Invoices");
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate drafts for these dates", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".ly-alert-info")).ToBeVisibleAsync();
-        var draft = page.Locator("table .ly-link-button").First;
+        var draft = page.Locator("table .ly-text-button").First;
         await BrowserFixture.ClickUntilShownAsync(draft, page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }));
         await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".ly-alert-info")).ToHaveTextAsync("Invoice sent.");
