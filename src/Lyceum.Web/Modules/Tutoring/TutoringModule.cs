@@ -1,4 +1,5 @@
 using Lyceum.Modules.Tutoring.Finance;
+using Lyceum.Modules.Tutoring.Sessions;
 using Lyceum.Platform.Access;
 
 namespace Lyceum.Modules.Tutoring;
@@ -13,8 +14,10 @@ public static class TutoringModule
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
+            .AddScoped<TutoringSessionsHandler>()
+            .AddScoped<AvailabilityHandler>()
             .AddTutoringFinance();
 
     public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) =>
-        api.MapTutoringFinance();
+        api.MapTutoringSessions().MapTutoringFinance();
 }
