@@ -7,6 +7,7 @@ using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
 using Lyceum.Modules.Tutoring;
+using Lyceum.Modules.Tutoring.Finance;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Lyceum.Platform.Audit;
@@ -74,6 +75,7 @@ app.MapApi()
     .MapTutoringEndpoints();
 app.MapTutoringFeeds();
 app.MapLyceumUi();
+app.MapInvoiceDownloads();
 
 await app.RunAsync();
 return 0;

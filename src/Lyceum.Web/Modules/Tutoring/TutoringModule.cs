@@ -1,5 +1,6 @@
 using Lyceum.Modules.Tutoring.Demo;
 using Lyceum.Modules.Tutoring.Feeds;
+using Lyceum.Modules.Tutoring.Finance;
 using Lyceum.Modules.Tutoring.Sessions;
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Demo;
@@ -19,10 +20,11 @@ public static class TutoringModule
             .AddScoped<TutoringSessionsHandler>()
             .AddScoped<AvailabilityHandler>()
             .AddScoped<CalendarFeedsHandler>()
-            .AddSingleton<IDemoContributor, TutoringDemo>();
+            .AddSingleton<IDemoContributor, TutoringDemo>()
+            .AddTutoringFinance();
 
     public static IEndpointRouteBuilder MapTutoringEndpoints(this IEndpointRouteBuilder api) =>
-        api.MapTutoringSessions().MapCalendarFeedSettings();
+        api.MapTutoringSessions().MapCalendarFeedSettings().MapTutoringFinance();
 
     /// <summary>What the module serves outside <c>/api/v1</c>: the private calendar feeds, <c>/ical/{token}.ics</c>.</summary>
     public static IEndpointRouteBuilder MapTutoringFeeds(this IEndpointRouteBuilder app) => app.MapCalendarFeedDownloads();

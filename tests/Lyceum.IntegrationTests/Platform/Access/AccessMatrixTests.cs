@@ -150,7 +150,8 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         // reach, and the tutor holds no sections.view at all.
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
-    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows()).Concat(CalendarFeedRows())
+    }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows())
+        .Concat(CalendarFeedRows()).Concat(FinanceRows())
         .ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -238,6 +239,58 @@ public sealed class AccessMatrixTests(AppFixture fixture)
                 return new HttpRequestMessage(HttpMethod.Put, $"/api/v1/schools/{school}/report-card-template") { Content = JsonContent.Create(new { title = "Matrix report" }) };
             },
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden);
+    }
+
+    /// <summary>
+    /// Tutoring finance is the administrator's alone (finance.view / finance.edit): everyone else gets 403, the
+    /// moderator and the tutor included. Invoices are read with invoices.view: a guardian lists their own family's
+    /// (here: none) and does not find another family's invoice or balance (404). Each request bills a fresh family of
+    /// the demo school (an invoice inserted as it would stand: draft, sent or void).
+    /// </summary>
+    private static IEnumerable<Row> FinanceRows()
+    {
+        HttpStatusCode[] adminOnly(HttpStatusCode allowed) => [Unauthorized, allowed, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden];
+        HttpStatusCode[] familyRead = [Unauthorized, Ok, Forbidden, Forbidden, Forbidden, NotFound, Forbidden];
+        yield return new Row("GET /api/v1/tutoring/rates/", async c => Get($"/api/v1/tutoring/rates?schoolId={await c.DemoSchoolAsync()}"), adminOnly(Ok));
+        yield return new Row("GET /api/v1/tutoring/rates/{id:int}", async c => Get($"/api/v1/tutoring/rates/{await c.OtherRateAsync()}"), adminOnly(Ok));
+        yield return new Row("POST /api/v1/tutoring/rates/", async c =>
+                Post("/api/v1/tutoring/rates", new { schoolId = await c.DemoSchoolAsync(), studentId = (await c.OtherStudentAsync()).Id, hourlyRate = 12.5m }),
+            adminOnly(Created));
+        yield return new Row("PUT /api/v1/tutoring/rates/{id:int}", async c =>
+                new HttpRequestMessage(HttpMethod.Put, $"/api/v1/tutoring/rates/{await c.OtherRateAsync()}") { Content = JsonContent.Create(new { subject = "Matrix", hourlyRate = 13m }) },
+            adminOnly(Ok));
+        yield return new Row("DELETE /api/v1/tutoring/rates/{id:int}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/tutoring/rates/{await c.OtherRateAsync()}"),
+            adminOnly(NoContent));
+        yield return new Row("GET /api/v1/tutoring/revenue", async c => Get($"/api/v1/tutoring/revenue?schoolId={await c.DemoSchoolAsync()}&groupBy=tutor"), adminOnly(Ok));
+        // A month without sessions: allowed, and nothing to bill.
+        yield return new Row("POST /api/v1/invoices/generate", async c => Post("/api/v1/invoices/generate", new { schoolId = await c.DemoSchoolAsync(), from = "2019-01-01", to = "2019-01-31" }),
+            adminOnly(Ok));
+        yield return new Row("GET /api/v1/invoices/", c => Task.FromResult(Get("/api/v1/invoices?pageSize=5")), Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Ok, Forbidden);
+        yield return new Row("GET /api/v1/invoices/{id:int}", async c => Get($"/api/v1/invoices/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Sent)).Invoice}"), familyRead);
+        yield return new Row("GET /api/v1/invoices/{id:int}/pdf", async c => Get($"/api/v1/invoices/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Sent)).Invoice}/pdf"), familyRead);
+        yield return new Row("GET /api/v1/guardians/{id:int}/balance", async c => Get($"/api/v1/guardians/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Sent)).Guardian}/balance"), familyRead);
+        yield return new Row("PUT /api/v1/invoices/{id:int}", async c =>
+                new HttpRequestMessage(HttpMethod.Put, $"/api/v1/invoices/{(await c.OtherInvoiceAsync()).Invoice}") { Content = JsonContent.Create(new { notes = "Matrix" }) },
+            adminOnly(Ok));
+        yield return new Row("DELETE /api/v1/invoices/{id:int}/lines/{lineId:int}", async c =>
+            {
+                var (invoice, line, _) = await c.OtherInvoiceAsync();
+                return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/invoices/{invoice}/lines/{line}");
+            },
+            adminOnly(Ok));
+        yield return new Row("POST /api/v1/invoices/{id:int}/send", async c => Post($"/api/v1/invoices/{(await c.OtherInvoiceAsync()).Invoice}/send", new { }), adminOnly(Ok));
+        yield return new Row("POST /api/v1/invoices/{id:int}/void", async c =>
+                Post($"/api/v1/invoices/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Sent)).Invoice}/void", new { reason = "Matrix" }),
+            adminOnly(Ok));
+        yield return new Row("POST /api/v1/invoices/{id:int}/reissue", async c =>
+                Post($"/api/v1/invoices/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Void)).Invoice}/reissue", new { }),
+            adminOnly(Created));
+        yield return new Row("DELETE /api/v1/invoices/{id:int}", async c => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/invoices/{(await c.OtherInvoiceAsync()).Invoice}"),
+            adminOnly(NoContent));
+        yield return new Row("POST /api/v1/invoices/{id:int}/payments", async c =>
+                Post($"/api/v1/invoices/{(await c.OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus.Sent)).Invoice}/payments",
+                    new { amount = 10m, paidOn = "2020-02-01", method = "cash", clientId = Guid.NewGuid() }),
+            adminOnly(Created));
     }
 
     private static DateOnly AttendanceSchoolToday => Lyceum.IntegrationTests.Modules.Attendance.AttendanceSchool.TodayAtSchool();
@@ -487,6 +540,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "GET /api/v1/students/{id:int}/grades", "POST /api/v1/grading-scales/",
         "GET /api/v1/students/{id:int}/report-card", "PUT /api/v1/schools/{id:int}/report-card-template",
         "POST /api/v1/me/calendar-feed/",
+        "POST /api/v1/tutoring/rates/", "GET /api/v1/invoices/{id:int}", "POST /api/v1/invoices/{id:int}/send", "POST /api/v1/invoices/{id:int}/payments",
     ];
 
     public static TheoryData<DatabaseProvider, string> Rows()
@@ -828,6 +882,83 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             using var response = await admin.PostAsJsonAsync("/api/v1/grading-scales", body);
             var created = await response.JsonAsync(Created);
             return (created["id"]!.GetValue<int>(), response.Headers.ETag!.Tag, body);
+        }
+
+        /// <summary>A rate of the demo school for a fresh student, inserted as the administrator would set it.</summary>
+        public async Task<int> OtherRateAsync()
+        {
+            var student = await OtherStudentAsync();
+            var rate = new Lyceum.Modules.Tutoring.TutoringRate { SchoolId = student.SchoolId, StudentId = student.Id, HourlyRate = 20m };
+            await app.InsertAsync(rate);
+            return rate.Id;
+        }
+
+        /// <summary>
+        /// A fresh family of the demo school (a student and a guardian without a sign-in) with one completed, priced
+        /// session, billed on an invoice that stands as given: a draft, sent (numbered far above the school's counter) or
+        /// void (its session free again).
+        /// </summary>
+        public async Task<(int Invoice, int Line, int Guardian)> OtherInvoiceAsync(Lyceum.Modules.Tutoring.InvoiceStatus status = Lyceum.Modules.Tutoring.InvoiceStatus.Draft)
+        {
+            var student = await OtherStudentAsync();
+            var guardian = new Lyceum.Modules.Students.Guardian { SchoolId = student.SchoolId, FirstName = "Matrix", LastName = "Payer" };
+            await app.InsertAsync(guardian);
+            await app.InsertAsync(new Lyceum.Modules.Students.StudentGuardian
+            {
+                StudentId = student.Id,
+                GuardianId = guardian.Id,
+                Relationship = Lyceum.Modules.Students.Relationship.Father,
+                HasParentalResponsibility = true,
+                ContactPriority = 1,
+            });
+            var tutor = await app.QueryAsync(db => db.Staff.Where(s => s.SchoolId == student.SchoolId).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync());
+            var start = new DateTime(2020, 1, 6, 15, 0, 0, DateTimeKind.Utc);
+            var place = new Lyceum.Modules.Tutoring.TutoringSessionStudent { StudentId = student.Id, Rate = 30m, Amount = 30m };
+            await app.InsertAsync(new Lyceum.Modules.Tutoring.TutoringSession
+            {
+                SchoolId = student.SchoolId,
+                TutorId = tutor,
+                Subject = "Matrix",
+                StartUtc = start,
+                EndUtc = start.AddHours(1),
+                TimeZone = "Europe/London",
+                Status = Lyceum.Modules.Tutoring.SessionStatus.Completed,
+                Students = [place],
+            });
+            var line = new Lyceum.Modules.Tutoring.InvoiceLine
+            {
+                Position = 1,
+                SessionStudentId = place.Id,
+                StudentId = student.Id,
+                Date = DateOnly.FromDateTime(start),
+                Description = "Matrix",
+                Hours = 1,
+                Rate = 30m,
+                Amount = 30m,
+            };
+            var sent = status != Lyceum.Modules.Tutoring.InvoiceStatus.Draft;
+            var invoice = new Lyceum.Modules.Tutoring.Invoice
+            {
+                SchoolId = student.SchoolId,
+                GuardianId = guardian.Id,
+                Status = status,
+                Currency = "EUR",
+                PeriodFrom = new DateOnly(2020, 1, 1),
+                PeriodTo = new DateOnly(2020, 1, 31),
+                Total = 30m,
+                Number = sent ? Random.Shared.Next(1_000_000, int.MaxValue) : null,
+                IssuedOn = sent ? new DateOnly(2020, 2, 1) : null,
+                DueOn = sent ? new DateOnly(2020, 2, 15) : null,
+                VoidReason = status == Lyceum.Modules.Tutoring.InvoiceStatus.Void ? "Matrix" : null,
+                Lines = [line],
+            };
+            await app.InsertAsync(invoice);
+            if (status != Lyceum.Modules.Tutoring.InvoiceStatus.Void)
+            {
+                await app.QueryAsync(db => db.TutoringSessionStudents.Where(l => l.Id == place.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.InvoiceLineId, line.Id)));
+            }
+
+            return (invoice.Id, line.Id, guardian.Id);
         }
 
         public async Task<int> NewStaffAsync() =>
