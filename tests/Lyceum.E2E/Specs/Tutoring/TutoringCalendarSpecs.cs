@@ -45,7 +45,7 @@ public sealed class TutoringCalendarSpecs(BrowserFixture browser)
         await page.Locator("#b-date").FillAsync(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await page.Locator("#b-start").FillAsync("07:05");
         await page.Locator("#b-end").FillAsync("07:50");
-        await page.Locator("#b-repeat").SelectOptionAsync("true");
+        await page.Locator("#b-repeat").SelectOptionAsync("weekly");
         await page.Locator("#b-count").FillAsync("4");
         await page.Locator("#b-notes").FillAsync("Bring the lab book.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();

@@ -613,7 +613,9 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
         public string? Notes { get; set; }
 
-        public bool Weekly { get; set; }
+        public string Repeat { get; set; } = "none";
+
+        public bool Weekly => Repeat == "weekly";
 
         public HashSet<DayOfWeek> Days { get; } = [];
 
