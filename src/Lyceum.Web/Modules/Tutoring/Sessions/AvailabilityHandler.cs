@@ -105,9 +105,9 @@ public sealed class AvailabilityHandler(IDbContextFactory<LyceumDbContext> conte
                 errors.Add($"exceptions[{i}].start", "An extra available time needs a start and an end.");
             }
 
-            if (e.Date < today.AddYears(-1) || e.Date > today.AddYears(2))
+            if (e.Date < today.AddYears(-1) || e.Date > today.AddYears(10))
             {
-                errors.Add($"exceptions[{i}].date", "Must be within a year before and two years after today.");
+                errors.Add($"exceptions[{i}].date", "Must be within a year before and ten years after today.");
             }
 
             errors.MaxLength($"exceptions[{i}].reason", e.Reason, 200);

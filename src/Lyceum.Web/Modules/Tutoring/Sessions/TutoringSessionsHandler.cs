@@ -63,7 +63,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
             return Error.Field("timeZone", $"'{zoneId}' is not a time zone: use an IANA name such as Europe/London.");
         }
 
-        var (start, end) = (Unspecified(r.Start!.Value), Unspecified(r.End!.Value));
+        var (start, end) = (Wall(r.Start!.Value, zone), Wall(r.End!.Value, zone));
         CheckTimes(errors, start, end, zone);
         await CheckReferencesAsync(db, caller, errors, school, r.StudentIds!, r.BranchId, r.Rate, r.OverrideConflicts, cancellationToken);
         if (errors.Any)
@@ -271,8 +271,8 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         var zone = SessionTimes.Zone(session.TimeZone)!;
         var oldStart = SessionTimes.ToLocal(session.StartUtc, zone);
         var oldEnd = SessionTimes.ToLocal(session.EndUtc, zone);
-        var start = r.Start is { } s ? Unspecified(s) : oldStart;
-        var end = r.End is { } e ? Unspecified(e) : r.Start is not null ? start + (oldEnd - oldStart) : oldEnd;
+        var start = r.Start is { } s ? Wall(s, zone) : oldStart;
+        var end = r.End is { } e ? Wall(e, zone) : r.Start is not null ? start + (oldEnd - oldStart) : oldEnd;
         CheckTimes(errors, start, end, zone);
         var tutorId = r.TutorId ?? session.TutorId;
         if (r.TutorId is { } newTutor && newTutor != session.TutorId
@@ -833,8 +833,13 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         new($"{clashes[0].Description}{(clashes.Count > 1 ? $" ({clashes.Count} clashes in all.)" : "")}",
             new Dictionary<string, object?> { ["conflicts"] = clashes });
 
-    private static DateTime Unspecified(DateTime value) =>
-        value.Kind == DateTimeKind.Unspecified ? value : DateTime.SpecifyKind(value, DateTimeKind.Unspecified);
+    /// <summary>A time as the session's wall clock: one sent without an offset is read as such; one with an offset (or Z) is converted.</summary>
+    private static DateTime Wall(DateTime value, TimeZoneInfo zone) => value.Kind switch
+    {
+        DateTimeKind.Utc => SessionTimes.ToLocal(value, zone),
+        DateTimeKind.Local => SessionTimes.ToLocal(value.ToUniversalTime(), zone),
+        _ => value,
+    };
 
     private static string Word(SessionStatus status) => status switch
     {
