@@ -24,6 +24,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
     private bool mayLog;
     private bool narrow;
     private bool viewChosen;
+    private bool widthAsked;
     private DateOnly today;
     private RadzenScheduler<CalendarItem>? scheduler;
     private List<CalendarItem> items = [];
@@ -120,8 +121,11 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender && mode != Mode.Loading)
+        // The first render may come before the options are read (prerendering, or OnInitializedAsync still waiting):
+        // ask for the width once the page knows what it shows.
+        if (!widthAsked && mode == Mode.Staff && RendererInfo.IsInteractive)
         {
+            widthAsked = true;
             // The day view on a phone, the week on a wider screen: known only once the browser answers.
             try
             {
