@@ -18,56 +18,56 @@ public sealed partial class TutoringPage : IAsyncDisposable
     private static readonly DayOfWeek[] WeekDays =
         [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
 
-    private Mode mode = Mode.Loading;
-    private TutoringOptions? options;
-    private bool tutorOnly;
-    private bool mayLog;
-    private bool narrow;
-    private bool viewChosen;
-    private bool widthAsked;
-    private DateOnly today;
-    private RadzenScheduler<CalendarItem>? scheduler;
-    private List<CalendarItem> items = [];
-    private (DateOnly From, DateOnly To)? range;
-    private List<SessionView>? myDay;
+    private Mode _mode = Mode.Loading;
+    private TutoringOptions? _options;
+    private bool _tutorOnly;
+    private bool _mayLog;
+    private bool _narrow;
+    private bool _viewChosen;
+    private bool _widthAsked;
+    private DateOnly _today;
+    private RadzenScheduler<CalendarItem>? _scheduler;
+    private List<CalendarItem> _items = [];
+    private (DateOnly From, DateOnly To)? _range;
+    private List<SessionView>? _myDay;
 
-    private DateOnly familyFrom;
-    private IReadOnlyList<SessionView> familySessions = [];
+    private DateOnly _familyFrom;
+    private IReadOnlyList<SessionView> _familySessions = [];
 
-    private int? fTutor;
-    private int? fBranch;
-    private string? fSubject;
-    private SessionStatus? fStatus;
-    private Pick? fStudent;
-    private string? fStudentQuery;
-    private IReadOnlyList<Pick> fStudentFound = [];
+    private int? _fTutor;
+    private int? _fBranch;
+    private string? _fSubject;
+    private SessionStatus? _fStatus;
+    private Pick? _fStudent;
+    private string? _fStudentQuery;
+    private IReadOnlyList<Pick> _fStudentFound = [];
 
-    private SessionView? selected;
-    private BookingForm? booking;
-    private string? bStudentQuery;
-    private IReadOnlyList<Pick> bStudentFound = [];
-    private IReadOnlyList<SessionClash> clashes = [];
-    private IDictionary<string, string[]>? errors;
-    private bool overrideClash;
-    private string? overrideReason;
-    private bool busy;
-    private string? notice;
-    private string? problem;
+    private SessionView? _selected;
+    private BookingForm? _booking;
+    private string? _bStudentQuery;
+    private IReadOnlyList<Pick> _bStudentFound = [];
+    private IReadOnlyList<SessionClash> _clashes = [];
+    private IDictionary<string, string[]>? _errors;
+    private bool _overrideClash;
+    private string? _overrideReason;
+    private bool _busy;
+    private string? _notice;
+    private string? _problem;
 
-    private readonly Dictionary<int, SessionAttendance> attendance = [];
-    private string? logNote;
-    private Guid logId = Guid.NewGuid();
-    private string? logKey;
+    private readonly Dictionary<int, SessionAttendance> _attendance = [];
+    private string? _logNote;
+    private Guid _logId = Guid.NewGuid();
+    private string? _logKey;
 
-    private DateOnly mDate;
-    private TimeOnly mStart;
-    private TimeOnly mEnd;
-    private SeriesScope mScope;
-    private SeriesScope cScope;
-    private string? cReason;
+    private DateOnly _mDate;
+    private TimeOnly _mStart;
+    private TimeOnly _mEnd;
+    private SeriesScope _mScope;
+    private SeriesScope _cScope;
+    private string? _cReason;
 
-    private PendingMove? pendingMove;
-    private IJSObjectReference? module;
+    private PendingMove? _pendingMove;
+    private IJSObjectReference? _module;
 
     private enum Mode
     {
@@ -103,41 +103,41 @@ public sealed partial class TutoringPage : IAsyncDisposable
         // Whoever may not book at any school and teaches no sessions (a guardian, a student) reads their sessions as a list.
         if (!result.IsSuccess)
         {
-            today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
-            familyFrom = WeekOf(today);
+            _today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+            _familyFrom = WeekOf(_today);
             await LoadFamilyAsync();
-            mode = Mode.Family;
+            _mode = Mode.Family;
             return;
         }
 
-        options = result.Value!;
-        var zone = SessionTimes.Zone(options.TimeZone) ?? TimeZoneInfo.Utc;
-        today = DateOnly.FromDateTime(SessionTimes.ToLocal(Clock.GetUtcNow().UtcDateTime, zone));
-        tutorOnly = !caller.GrantsOf(Permissions.SessionsView).Any(g => g.IsUnlimited || g.Scope == Platform.Identity.AccessScope.School);
-        mayLog = caller.Can(Permissions.SessionsLog);
-        mode = Mode.Staff;
+        _options = result.Value!;
+        var zone = SessionTimes.Zone(_options.TimeZone) ?? TimeZoneInfo.Utc;
+        _today = DateOnly.FromDateTime(SessionTimes.ToLocal(Clock.GetUtcNow().UtcDateTime, zone));
+        _tutorOnly = !caller.GrantsOf(Permissions.SessionsView).Any(g => g.IsUnlimited || g.Scope == Platform.Identity.AccessScope.School);
+        _mayLog = caller.Can(Permissions.SessionsLog);
+        _mode = Mode.Staff;
         await LoadMyDayAsync();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // The first render may come before the options are read (prerendering, or OnInitializedAsync still waiting):
+        // The first render may come before the _options are read (prerendering, or OnInitializedAsync still waiting):
         // ask for the width once the page knows what it shows.
-        if (!widthAsked && mode == Mode.Staff && RendererInfo.IsInteractive)
+        if (!_widthAsked && _mode == Mode.Staff && RendererInfo.IsInteractive)
         {
-            widthAsked = true;
+            _widthAsked = true;
             // The day view on a phone, the week on a wider screen: known only once the browser answers.
             try
             {
-                module = await JS.InvokeAsync<IJSObjectReference>("import", "./Modules/Tutoring/Calendar/TutoringPage.razor.js");
-                narrow = await module.InvokeAsync<bool>("isNarrow");
+                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Modules/Tutoring/Calendar/TutoringPage.razor.js");
+                _narrow = await _module.InvokeAsync<bool>("isNarrow");
             }
             catch (JSException)
             {
-                narrow = false;
+                _narrow = false;
             }
 
-            viewChosen = true;
+            _viewChosen = true;
             StateHasChanged();
         }
     }
@@ -146,38 +146,38 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private async Task LoadMyDayAsync()
     {
-        var result = await Sessions.ListAsync(await CallerAsync(), new SessionFilter(today, today, Mine: true), CancellationToken.None);
+        var result = await Sessions.ListAsync(await CallerAsync(), new SessionFilter(_today, _today, Mine: true), CancellationToken.None);
         var mine = result.IsSuccess ? result.Value!.ToList() : [];
-        // Shown to anyone who teaches today, and always to a tutor (who sees only their own anyway).
-        myDay = tutorOnly || mine.Count > 0 ? mine : null;
+        // Shown to anyone who teaches _today, and always to a tutor (who sees only their own anyway).
+        _myDay = _tutorOnly || mine.Count > 0 ? mine : null;
     }
 
     private async Task LoadDataAsync(SchedulerLoadDataEventArgs args)
     {
-        range = (DateOnly.FromDateTime(args.Start), DateOnly.FromDateTime(args.End));
+        _range = (DateOnly.FromDateTime(args.Start), DateOnly.FromDateTime(args.End));
         await ReloadRangeAsync();
     }
 
     private async Task ReloadRangeAsync()
     {
-        if (range is not { } r)
+        if (_range is not { } r)
         {
             return;
         }
 
-        var filter = new SessionFilter(r.From, r.To, fTutor, fStudent?.Id, fBranch, fSubject, fStatus, options?.SchoolId);
+        var filter = new SessionFilter(r.From, r.To, _fTutor, _fStudent?.Id, _fBranch, _fSubject, _fStatus, _options?.SchoolId);
         var result = await Sessions.ListAsync(await CallerAsync(), filter, CancellationToken.None);
-        items = result.IsSuccess ? [.. result.Value!.Select(s => new CalendarItem(s, !tutorOnly))] : [];
-        problem = result.IsSuccess ? null : result.Error!.Detail;
+        _items = result.IsSuccess ? [.. result.Value!.Select(s => new CalendarItem(s, !_tutorOnly))] : [];
+        _problem = result.IsSuccess ? null : result.Error!.Detail;
     }
 
     private async Task RefreshAsync()
     {
         await ReloadRangeAsync();
         await LoadMyDayAsync();
-        if (scheduler is not null)
+        if (_scheduler is not null)
         {
-            await scheduler.Reload();
+            await _scheduler.Reload();
         }
     }
 
@@ -189,14 +189,14 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private async Task FilterStudentSearchAsync(ChangeEventArgs e)
     {
-        fStudentQuery = e.Value as string;
-        fStudentFound = await FindStudentsAsync(fStudentQuery);
+        _fStudentQuery = e.Value as string;
+        _fStudentFound = await FindStudentsAsync(_fStudentQuery);
     }
 
     private async Task BookingStudentSearchAsync(ChangeEventArgs e)
     {
-        bStudentQuery = e.Value as string;
-        bStudentFound = await FindStudentsAsync(bStudentQuery);
+        _bStudentQuery = e.Value as string;
+        _bStudentFound = await FindStudentsAsync(_bStudentQuery);
     }
 
     private async Task<IReadOnlyList<Pick>> FindStudentsAsync(string? q)
@@ -206,7 +206,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
             return [];
         }
 
-        var result = await Students.HandleAsync(await CallerAsync(), new ListQuery("1", "8", q.Trim(), null), new StudentFilter(options?.SchoolId), CancellationToken.None);
+        var result = await Students.HandleAsync(await CallerAsync(), new ListQuery("1", "8", q.Trim(), null), new StudentFilter(_options?.SchoolId), CancellationToken.None);
         return result.IsSuccess ? [.. result.Value!.Items.Select(s => new Pick(s.Id, $"{s.FirstName} {s.LastName}"))] : [];
     }
 
@@ -223,7 +223,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private void OnSlotSelect(SchedulerSlotSelectEventArgs args)
     {
-        if (options is { MayBook: true })
+        if (_options is { MayBook: true })
         {
             // A month cell's slot is the whole day: start at a usual after-school time then.
             var start = args.Start.TimeOfDay == TimeSpan.Zero ? args.Start.Date.AddHours(16) : args.Start;
@@ -233,7 +233,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private async Task OnAppointmentMoveAsync(SchedulerAppointmentMoveEventArgs args)
     {
-        if (args.Appointment?.Data is not CalendarItem item || options is not { MayOverride: true } || item.Session.Status != SessionStatus.Scheduled)
+        if (args.Appointment?.Data is not CalendarItem item || _options is not { MayOverride: true } || item.Session.Status != SessionStatus.Scheduled)
         {
             return;
         }
@@ -246,7 +246,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private async Task OnAppointmentResizeAsync(SchedulerAppointmentResizeEventArgs args)
     {
-        if (args.Appointment?.Data is not CalendarItem item || options is not { MayOverride: true } || item.Session.Status != SessionStatus.Scheduled)
+        if (args.Appointment?.Data is not CalendarItem item || _options is not { MayOverride: true } || item.Session.Status != SessionStatus.Scheduled)
         {
             return;
         }
@@ -262,38 +262,38 @@ public sealed partial class TutoringPage : IAsyncDisposable
             return;
         }
 
-        pendingMove = new PendingMove(session, start, end);
+        _pendingMove = new PendingMove(session, start, end);
     }
 
     private async Task ApplyPendingAsync(SeriesScope scope)
     {
-        if (pendingMove is { } pm)
+        if (_pendingMove is { } pm)
         {
             await ChangeAsync(pm.Session, pm.Start, pm.End, scope);
-            pendingMove = null;
+            _pendingMove = null;
         }
     }
 
     private async Task CancelPendingAsync()
     {
-        pendingMove = null;
+        _pendingMove = null;
         await RefreshAsync();
     }
 
     private async Task ChangeAsync(SessionView session, DateTime start, DateTime end, SeriesScope scope)
     {
-        busy = true;
-        (notice, problem) = (null, null);
+        _busy = true;
+        (_notice, _problem) = (null, null);
         try
         {
             var result = await Sessions.ChangeAsync(await CallerAsync(), session.Id, new SessionChangeRequest(Start: start, End: end, Scope: scope), null, CancellationToken.None);
             if (result.IsSuccess)
             {
-                notice = T["{0} moved to {1}.", session.Subject, When(result.Value!.Start, result.Value.End)];
+                _notice = T["{0} moved to {1}.", session.Subject, When(result.Value!.Start, result.Value.End)];
             }
             else
             {
-                problem = result.Error is Error.Conflict { Extensions: { } ext } && ext.TryGetValue("conflicts", out var c) && c is IReadOnlyList<SessionClash> list
+                _problem = result.Error is Error.Conflict { Extensions: { } ext } && ext.TryGetValue("conflicts", out var c) && c is IReadOnlyList<SessionClash> list
                     ? T["Not moved: {0}", string.Join(" ", list.Select(x => x.Description))]
                     : result.Error!.Detail;
             }
@@ -302,7 +302,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
         }
         finally
         {
-            busy = false;
+            _busy = false;
         }
     }
 
@@ -311,50 +311,50 @@ public sealed partial class TutoringPage : IAsyncDisposable
         var result = await Sessions.GetAsync(await CallerAsync(), id, CancellationToken.None);
         if (!result.IsSuccess)
         {
-            problem = result.Error!.Detail;
+            _problem = result.Error!.Detail;
             return;
         }
 
         Show(result.Value!);
-        logNote = result.Value!.LogNote;
-        logKey = null;
-        cReason = null;
-        (mScope, cScope) = (SeriesScope.This, SeriesScope.This);
-        (clashes, errors, overrideClash, overrideReason, problem, notice) = ([], null, false, null, null, null);
+        _logNote = result.Value!.LogNote;
+        _logKey = null;
+        _cReason = null;
+        (_mScope, _cScope) = (SeriesScope.This, SeriesScope.This);
+        (_clashes, _errors, _overrideClash, _overrideReason, _problem, _notice) = ([], null, false, null, null, null);
     }
 
     private void Show(SessionView session)
     {
-        selected = session;
-        booking = null;
-        attendance.Clear();
+        _selected = session;
+        _booking = null;
+        _attendance.Clear();
         foreach (var st in session.Students.Where(x => x.Attendance != SessionAttendance.Unmarked))
         {
-            attendance[st.StudentId] = st.Attendance;
+            _attendance[st.StudentId] = st.Attendance;
         }
 
-        (mDate, mStart, mEnd) = (DateOnly.FromDateTime(session.Start), TimeOnly.FromDateTime(session.Start), TimeOnly.FromDateTime(session.End));
+        (_mDate, _mStart, _mEnd) = (DateOnly.FromDateTime(session.Start), TimeOnly.FromDateTime(session.Start), TimeOnly.FromDateTime(session.End));
     }
 
     private void OpenBooking(DateTime? start)
     {
-        var from = start ?? today.ToDateTime(new TimeOnly(16, 0));
-        booking = new BookingForm
+        var from = start ?? _today.ToDateTime(new TimeOnly(16, 0));
+        _booking = new BookingForm
         {
-            TutorId = options!.Tutors.Count == 1 ? options.Tutors[0].Id : null,
+            TutorId = _options!.Tutors.Count == 1 ? _options.Tutors[0].Id : null,
             Date = DateOnly.FromDateTime(from),
             StartTime = TimeOnly.FromDateTime(from),
             EndTime = TimeOnly.FromDateTime(from.AddHours(1)),
         };
-        booking.Days.Add(from.DayOfWeek);
-        selected = null;
-        (bStudentQuery, bStudentFound) = (null, []);
-        (clashes, errors, overrideClash, overrideReason, problem, notice) = ([], null, false, null, null, null);
+        _booking.Days.Add(from.DayOfWeek);
+        _selected = null;
+        (_bStudentQuery, _bStudentFound) = (null, []);
+        (_clashes, _errors, _overrideClash, _overrideReason, _problem, _notice) = ([], null, false, null, null, null);
     }
 
     private void Close()
     {
-        (selected, booking, clashes, errors, problem) = (null, null, [], null, null);
+        (_selected, _booking, _clashes, _errors, _problem) = (null, null, [], null, null);
     }
 
     private static void ToggleDay(BookingForm form, DayOfWeek day, bool on)
@@ -371,22 +371,22 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     private void ChooseStudent(Pick student, bool on)
     {
-        booking!.Students.RemoveAll(s => s.Id == student.Id);
+        _booking!.Students.RemoveAll(s => s.Id == student.Id);
         if (on)
         {
-            booking.Students.Add(student);
+            _booking.Students.Add(student);
         }
     }
 
     private async Task BookAsync()
     {
-        if (booking is not { } b || busy)
+        if (_booking is not { } b || _busy)
         {
             return;
         }
 
-        busy = true;
-        (notice, problem, errors) = (null, null, null);
+        _busy = true;
+        (_notice, _problem, _errors) = (null, null, null);
         try
         {
             var recurrence = b.Weekly
@@ -395,16 +395,16 @@ public sealed partial class TutoringPage : IAsyncDisposable
             var request = new SessionRequest(
                 b.TutorId, [.. b.Students.Select(s => s.Id)], b.Subject, b.Date.ToDateTime(b.StartTime), b.Date.ToDateTime(b.EndTime),
                 BranchId: b.BranchId, OnlineLink: b.OnlineLink, Notes: b.Notes, Recurrence: recurrence,
-                OverrideConflicts: overrideClash, OverrideReason: overrideClash ? overrideReason : null);
+                OverrideConflicts: _overrideClash, OverrideReason: _overrideClash ? _overrideReason : null);
             var result = await Sessions.BookAsync(await CallerAsync(), request, CancellationToken.None);
             if (result.IsSuccess)
             {
                 var made = result.Value!;
-                notice = made.Count == 1
+                _notice = made.Count == 1
                     ? T["Booked: {0}, {1}.", made.Sessions[0].Subject, When(made.Sessions[0].Start, made.Sessions[0].End)]
                     : T["Booked a series of {0} lessons from {1}.", made.Count, When(made.Sessions[0].Start, made.Sessions[0].End)];
-                booking = null;
-                clashes = [];
+                _booking = null;
+                _clashes = [];
                 await RefreshAsync();
                 return;
             }
@@ -413,32 +413,32 @@ public sealed partial class TutoringPage : IAsyncDisposable
         }
         finally
         {
-            busy = false;
+            _busy = false;
         }
     }
 
     private async Task MoveAsync()
     {
-        if (selected is not { } s || busy)
+        if (_selected is not { } s || _busy)
         {
             return;
         }
 
-        busy = true;
-        (notice, problem, errors) = (null, null, null);
+        _busy = true;
+        (_notice, _problem, _errors) = (null, null, null);
         try
         {
             var request = new SessionChangeRequest(
-                Start: mDate.ToDateTime(mStart), End: mDate.ToDateTime(mEnd), Scope: mScope,
-                OverrideConflicts: overrideClash, OverrideReason: overrideClash ? overrideReason : null);
+                Start: _mDate.ToDateTime(_mStart), End: _mDate.ToDateTime(_mEnd), Scope: _mScope,
+                OverrideConflicts: _overrideClash, OverrideReason: _overrideClash ? _overrideReason : null);
             var result = await Sessions.ChangeAsync(await CallerAsync(), s.Id, request, s.Version, CancellationToken.None);
             if (result.IsSuccess)
             {
-                notice = mScope == SeriesScope.Following
+                _notice = _mScope == SeriesScope.Following
                     ? T["Moved this and the following lessons to {0}.", When(result.Value!.Start, result.Value.End)]
                     : T["{0} moved to {1}.", s.Subject, When(result.Value!.Start, result.Value.End)];
-                selected = null;
-                clashes = [];
+                _selected = null;
+                _clashes = [];
                 await RefreshAsync();
                 return;
             }
@@ -447,26 +447,26 @@ public sealed partial class TutoringPage : IAsyncDisposable
         }
         finally
         {
-            busy = false;
+            _busy = false;
         }
     }
 
     private async Task CancelSessionAsync()
     {
-        if (selected is not { } s || busy)
+        if (_selected is not { } s || _busy)
         {
             return;
         }
 
-        busy = true;
-        (notice, problem, errors) = (null, null, null);
+        _busy = true;
+        (_notice, _problem, _errors) = (null, null, null);
         try
         {
-            var result = await Sessions.CancelAsync(await CallerAsync(), s.Id, new CancelSessionRequest(cScope, cReason), CancellationToken.None);
+            var result = await Sessions.CancelAsync(await CallerAsync(), s.Id, new CancelSessionRequest(_cScope, _cReason), CancellationToken.None);
             if (result.IsSuccess)
             {
-                notice = cScope == SeriesScope.Following ? T["Cancelled this and the following lessons."] : T["Cancelled: {0}, {1}.", s.Subject, When(s.Start, s.End)];
-                selected = null;
+                _notice = _cScope == SeriesScope.Following ? T["Cancelled this and the following lessons."] : T["Cancelled: {0}, {1}.", s.Subject, When(s.Start, s.End)];
+                _selected = null;
                 await RefreshAsync();
                 return;
             }
@@ -475,37 +475,37 @@ public sealed partial class TutoringPage : IAsyncDisposable
         }
         finally
         {
-            busy = false;
+            _busy = false;
         }
     }
 
     /// <summary>
     /// The tutor's tap. The log id stays the same while what is sent stays the same: a second tap after a lost answer is
-    /// a retry the handler recognises, not a second log. Changing the status, note or attendance makes a new log.
+    /// a retry the handler recognises, not a second log. Changing the status, note or _attendance makes a new log.
     /// </summary>
     private async Task LogAsync(SessionStatus status)
     {
-        if (selected is not { } s || busy)
+        if (_selected is not { } s || _busy)
         {
             return;
         }
 
-        var entries = s.Students.Where(x => attendance.ContainsKey(x.StudentId)).Select(x => new AttendanceEntry(x.StudentId, attendance[x.StudentId])).ToList();
-        var key = $"{status}|{logNote}|{string.Join(",", entries.Select(e => $"{e.StudentId}:{e.Status}"))}";
-        if (key != logKey)
+        var entries = s.Students.Where(x => _attendance.ContainsKey(x.StudentId)).Select(x => new AttendanceEntry(x.StudentId, _attendance[x.StudentId])).ToList();
+        var key = $"{status}|{_logNote}|{string.Join(",", entries.Select(e => $"{e.StudentId}:{e.Status}"))}";
+        if (key != _logKey)
         {
-            (logKey, logId) = (key, Guid.NewGuid());
+            (_logKey, _logId) = (key, Guid.NewGuid());
         }
 
-        busy = true;
-        (notice, problem, errors) = (null, null, null);
+        _busy = true;
+        (_notice, _problem, _errors) = (null, null, null);
         try
         {
-            var result = await Sessions.LogAsync(await CallerAsync(), s.Id, new LogSessionRequest(logId, status, logNote, entries), CancellationToken.None);
+            var result = await Sessions.LogAsync(await CallerAsync(), s.Id, new LogSessionRequest(_logId, status, _logNote, entries), CancellationToken.None);
             if (result.IsSuccess)
             {
                 Show(result.Value!);
-                notice = T["Logged: {0}, {1}.", s.Subject, StatusName(status)];
+                _notice = T["Logged: {0}, {1}.", s.Subject, StatusName(status)];
                 await RefreshAsync();
                 return;
             }
@@ -514,7 +514,7 @@ public sealed partial class TutoringPage : IAsyncDisposable
         }
         finally
         {
-            busy = false;
+            _busy = false;
         }
     }
 
@@ -523,32 +523,32 @@ public sealed partial class TutoringPage : IAsyncDisposable
         switch (error)
         {
             case Error.Validation v:
-                errors = v.Errors;
-                problem = T["Please check the fields marked below."];
+                _errors = v.Errors;
+                _problem = T["Please check the fields marked below."];
                 break;
             case Error.Conflict { Extensions: { } ext } when ext.TryGetValue("conflicts", out var c) && c is IReadOnlyList<SessionClash> list:
-                clashes = list;
-                problem = null;
+                _clashes = list;
+                _problem = null;
                 break;
             default:
-                problem = error.Detail;
+                _problem = error.Detail;
                 break;
         }
     }
 
     private async Task LoadFamilyAsync()
     {
-        var result = await Sessions.ListAsync(await CallerAsync(), new SessionFilter(familyFrom, familyFrom.AddDays(FamilyWeeks * 7 - 1)), CancellationToken.None);
-        familySessions = result.IsSuccess ? result.Value! : [];
+        var result = await Sessions.ListAsync(await CallerAsync(), new SessionFilter(_familyFrom, _familyFrom.AddDays(FamilyWeeks * 7 - 1)), CancellationToken.None);
+        _familySessions = result.IsSuccess ? result.Value! : [];
     }
 
     private async Task FamilyMoveAsync(int weeks)
     {
-        familyFrom = familyFrom.AddDays(weeks * 7);
+        _familyFrom = _familyFrom.AddDays(weeks * 7);
         await LoadFamilyAsync();
     }
 
-    private SessionAttendance AttendanceOf(int studentId) => attendance.TryGetValue(studentId, out var a) ? a : SessionAttendance.Unmarked;
+    private SessionAttendance AttendanceOf(int studentId) => _attendance.TryGetValue(studentId, out var a) ? a : SessionAttendance.Unmarked;
 
     private static DateOnly WeekOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
@@ -581,11 +581,11 @@ public sealed partial class TutoringPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (module is not null)
+        if (_module is not null)
         {
             try
             {
-                await module.DisposeAsync();
+                await _module.DisposeAsync();
             }
             catch (JSDisconnectedException)
             {
