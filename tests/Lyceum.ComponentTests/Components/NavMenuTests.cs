@@ -48,7 +48,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/report-cards", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/tutoring", "/report-cards", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/report-cards" && a.TextContent.Contains("Report cards", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
@@ -63,6 +63,18 @@ public sealed class NavMenuTests : LyceumComponentContext
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, teacher));
 
         Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/gradebook", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public void A_tutor_is_offered_the_tutoring_calendar_and_a_family_their_sessions_at_the_same_address()
+    {
+        var tutor = new Caller(Guid.NewGuid(), "tutor@example.org",
+            [.. RolePresets.GrantsOf(RoleNames.Tutor).Select(g => new AccessGrant(g.Permission, g.Scope))], []);
+        var guardian = new Caller(Guid.NewGuid(), "parent@example.org",
+            [new AccessGrant(Permissions.StudentsView, AccessScope.OwnChildren), new AccessGrant(Permissions.SessionsView, AccessScope.OwnChildren)], []);
+
+        Assert.Equal(["/", "/students", "/staff", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, tutor)).FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/students", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, guardian)).FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
