@@ -151,7 +151,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         new Row("GET /api/v1/timetable", async c => Get($"/api/v1/timetable?sectionId={(await c.StructureAsync("sections")).Id}"),
             Unauthorized, Ok, Ok, NotFound, Forbidden, NotFound, NotFound),
     }.Concat(StructureRows()).Concat(PeopleRows()).Concat(AttendanceRows()).Concat(BehaviourRows()).Concat(GradebookRows()).Concat(ReportCardRows())
-        .Concat(CalendarFeedRows()).Concat(FinanceRows())
+        .Concat(CalendarFeedRows()).Concat(FinanceRows()).Concat(SessionRows())
         .ToDictionary(r => r.Endpoint);
 
     /// <summary>
@@ -517,6 +517,44 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     /// The caller's own calendar feed: whoever holds sessions.view in any scope (everyone but the teacher preset) makes,
     /// reads and revokes their own; it is nobody else's, so there is nothing to find for anyone else.
     /// </summary>
+    /// <summary>
+    /// Tutoring sessions: a fresh tutor (no sign-in) with a fresh student of the demo school, years ahead, is another
+    /// tutor's session to the demo tutor and nobody's child to the demo family. Coordinators book, move and cancel;
+    /// tutors log their own; families read their own.
+    /// </summary>
+    private static IEnumerable<Row> SessionRows()
+    {
+        const string sessions = "/api/v1/tutoring/sessions";
+        HttpStatusCode[] coordinators(HttpStatusCode allowed) => [Unauthorized, allowed, allowed, Forbidden, Forbidden, Forbidden, Forbidden];
+        yield return new Row($"GET {sessions}", async c => Get($"{sessions}?from=2035-01-01&to=2035-01-07&schoolId={await c.DemoSchoolAsync()}"),
+            Unauthorized, Ok, Ok, Forbidden, Ok, Ok, Ok);
+        yield return new Row($"POST {sessions}", async c =>
+            {
+                var (tutor, student) = await c.TutorAndStudentAsync();
+                return Post(sessions, new { tutorId = tutor, studentIds = new[] { student }, subject = "Matrix", start = "2035-01-02T16:00:00", end = "2035-01-02T17:00:00" });
+            },
+            coordinators(Created));
+        yield return new Row($"GET {sessions}/{{id:int}}", async c => Get($"{sessions}/{await c.OtherSessionAsync()}"),
+            Unauthorized, Ok, Ok, Forbidden, NotFound, NotFound, NotFound);
+        yield return new Row($"PUT {sessions}/{{id:int}}", async c =>
+                new HttpRequestMessage(HttpMethod.Put, $"{sessions}/{await c.OtherSessionAsync()}") { Content = JsonContent.Create(new { notes = "Matrix" }) },
+            coordinators(Ok));
+        yield return new Row($"POST {sessions}/{{id:int}}/cancel", async c => Post($"{sessions}/{await c.OtherSessionAsync()}/cancel", new { reason = "Matrix" }),
+            coordinators(Ok));
+        yield return new Row($"POST {sessions}/{{id:int}}/log", async c => Post($"{sessions}/{await c.OtherSessionAsync()}/log", new { logId = Guid.NewGuid(), status = "cancelled" }),
+            Unauthorized, Ok, Ok, Forbidden, NotFound, Forbidden, Forbidden);
+        yield return new Row("GET /api/v1/tutoring/options", c => Task.FromResult(Get("/api/v1/tutoring/options")),
+            Unauthorized, Ok, Ok, Forbidden, Ok, NotFound, NotFound);
+        yield return new Row("GET /api/v1/tutoring/tutors/{id:int}/availability", async c => Get($"/api/v1/tutoring/tutors/{(await c.TutorAndStudentAsync()).Tutor}/availability"),
+            Unauthorized, Ok, Ok, Forbidden, NotFound, NotFound, NotFound);
+        yield return new Row("PUT /api/v1/tutoring/tutors/{id:int}/availability", async c =>
+                new HttpRequestMessage(HttpMethod.Put, $"/api/v1/tutoring/tutors/{(await c.TutorAndStudentAsync()).Tutor}/availability")
+                {
+                    Content = JsonContent.Create(new { windows = new[] { new { day = "monday", start = "15:00", end = "19:00" } } }),
+                },
+            Unauthorized, Ok, Ok, Forbidden, NotFound, NotFound, NotFound);
+    }
+
     private static IEnumerable<Row> CalendarFeedRows()
     {
         const string feed = "/api/v1/me/calendar-feed/";
@@ -539,7 +577,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
         "GET /api/v1/sections/{id:int}/gradebook", "PUT /api/v1/sections/{id:int}/marks", "POST /api/v1/assessments/{id:int}/publish",
         "GET /api/v1/students/{id:int}/grades", "POST /api/v1/grading-scales/",
         "GET /api/v1/students/{id:int}/report-card", "PUT /api/v1/schools/{id:int}/report-card-template",
-        "POST /api/v1/me/calendar-feed/",
+        "POST /api/v1/me/calendar-feed/", "GET /api/v1/tutoring/sessions", "POST /api/v1/tutoring/sessions/{id:int}/log",
         "POST /api/v1/tutoring/rates/", "GET /api/v1/invoices/{id:int}", "POST /api/v1/invoices/{id:int}/send", "POST /api/v1/invoices/{id:int}/payments",
     ];
 
@@ -959,6 +997,28 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             }
 
             return (invoice.Id, line.Id, guardian.Id);
+        }
+
+        /// <summary>A fresh tutor (no sign-in) and a fresh student of the demo school.</summary>
+        public async Task<(int Tutor, int Student)> TutorAndStudentAsync() => (await NewStaffAsync(), (await OtherStudentAsync()).Id);
+
+        /// <summary>A scheduled session of a fresh tutor with a fresh student, years ahead (so it clashes with nothing).</summary>
+        public async Task<int> OtherSessionAsync()
+        {
+            var (tutor, student) = await TutorAndStudentAsync();
+            var start = new DateTime(2035, 1, 3, 16, 0, 0, DateTimeKind.Utc);
+            var session = new Lyceum.Modules.Tutoring.TutoringSession
+            {
+                SchoolId = await DemoSchoolAsync(),
+                TutorId = tutor,
+                Subject = "Matrix",
+                StartUtc = start,
+                EndUtc = start.AddHours(1),
+                TimeZone = "Europe/London",
+                Students = [new Lyceum.Modules.Tutoring.TutoringSessionStudent { StudentId = student }],
+            };
+            await app.InsertAsync(session);
+            return session.Id;
         }
 
         public async Task<int> NewStaffAsync() =>
