@@ -69,13 +69,18 @@ public sealed class StudentsAccessTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
-    public async Task A_tutor_without_tutees_and_an_account_linked_to_nobody_see_no_students(DatabaseProvider provider)
+    public async Task A_tutor_sees_only_their_tutees_and_an_account_linked_to_nobody_sees_no_students(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);
         using var tutor = await app.DemoClientAsync(RoleNames.Tutor);
         using var unlinkedGuardian = await app.ClientAsAsync(RoleNames.Guardian);
+        var tutorUser = await app.UserIdAsync(LyceumApp.DemoEmail(RoleNames.Tutor));
+        var tutees = await app.QueryAsync(db => db.TutoringSessionStudents.Where(s => s.Session!.Tutor!.UserId == tutorUser)
+            .Select(s => s.StudentId).Distinct().ToListAsync());
 
-        Assert.Empty(await ListedIdsAsync(tutor));
+        // The demo tutor teaches some of the demo's tutees: exactly those, no one else.
+        Assert.NotEmpty(tutees);
+        Assert.Equal(tutees.Order(), (await ListedIdsAsync(tutor)).Order());
         Assert.Empty(await ListedIdsAsync(unlinkedGuardian));
         var any = await app.QueryAsync(db => db.Students.Select(s => s.Id).FirstAsync());
         await (await unlinkedGuardian.GetAsync($"/api/v1/students/{any}")).ProblemAsync(HttpStatusCode.NotFound);
