@@ -13,7 +13,10 @@
 # from when each request was due, so a server falling behind shows; and closed loop for the box's capacity):
 #   tutor   one tutor's week as the administrator (tutorId taken in turn over the bench tutors: 25 sessions each)
 #   own     the demo tutor's own week with their own token (no tutorId: the tutor's scope; ~10–20 sessions)
-#   centre  the whole centre's week as the administrator (schoolId: BENCH_WEEK_SESSIONS sessions)
+#   centre  the whole centre's week as the administrator (schoolId: BENCH_WEEK_SESSIONS sessions); the app keeps this
+#           answer until the school's calendar changes, so the runs measure the kept answer, and the cost right after
+#           a change is timed separately (five single requests, each after changing the school's calendar stamp)
+# every request with "Accept-Encoding: br, gzip" as browsers send (answers are counted on the wire, not decompressed);
 # each at BENCH_RATE requests/s (open; answers still missing 15 s after the last was due are cancelled and counted as
 # unfinished) and with BENCH_WORKERS workers (closed); GET /health/live the same two ways
 # and with wrk (c16, 10 s) as the machine's ceiling in the same run. Per run, the CPU of the app, PostgreSQL, the
@@ -112,6 +115,10 @@ SELECT b."Id", roll.ids[(1 + (b."Id"::bigint * 7919 + p.n * (1 + b."Id" % 97)) %
     CASE WHEN b."Status" = 'Completed' THEN 'Present' ELSE 'Unmarked' END
 FROM bench b CROSS JOIN roll CROSS JOIN generate_series(0, 1) p(n)
 WHERE p.n = 0 OR b."Id" % 10 = 0;
+-- Rows written by SQL bypass the app's save hook: change the school's calendar stamp as it would (the app keeps the
+-- centre's week until the stamp changes).
+INSERT INTO "TutoringCalendarStamps" ("SchoolId", "Stamp", "ChangedAt") VALUES ($SCHOOL, gen_random_uuid(), now())
+    ON CONFLICT ("SchoolId") DO UPDATE SET "Stamp" = excluded."Stamp", "ChangedAt" = excluded."ChangedAt";
 COMMIT;
 SQL
 psql_admin -d "$DB_NAME" -c 'VACUUM (ANALYZE) "Staff", "TutoringSessions", "TutoringSessionStudents"' >/dev/null
@@ -153,6 +160,18 @@ for kind in "${KINDS[@]}"; do
     DESCRIBE[$kind]="${DESCRIBE[$kind]}: $got sessions, $(stat -c %s "$WORK/check.json") bytes"
 done
 
+# The centre's week is kept by the app until the school's calendar changes: what a request costs right after a change
+# (the answer read, serialised and compressed again) is timed here, five times, each after changing the stamp.
+MISS_MS=""
+if [[ " ${KINDS[*]} " == *" centre "* ]]; then
+    for _ in 1 2 3 4 5; do
+        db_query "UPDATE \"TutoringCalendarStamps\" SET \"Stamp\" = gen_random_uuid() WHERE \"SchoolId\" = $SCHOOL" >/dev/null
+        MISS_MS+="$(curl -sS -o /dev/null -H 'Accept-Encoding: br, gzip' -H "Authorization: Bearer $TOKEN" -w '%{time_total}' "$BASE$(head -1 "$WORK/paths.centre")" \
+            | awk '{ printf "%.0f", $1 * 1000 }') "
+    done
+    log "centre week right after a change (read again), ms: $MISS_MS"
+fi
+
 # --- 6. Runs -------------------------------------------------------------------------------------------------------
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -165,6 +184,7 @@ raw_header "bench/tutoring-week.sh $STAMP"
     for kind in "${KINDS[@]}"; do echo "$kind: ${DESCRIBE[$kind]}; GET $(head -1 "$WORK/paths.$kind")"; done
     echo "runs: open loop at $RATE requests/s and closed loop with ${WORKERS[*]:-no} workers, ${RUN_WARMUP}s warm-up + ${DURATION}s measured each"
     echo "connection string options added by BENCH_PG_OPTIONS: ${BENCH_PG_OPTIONS:-none, the app defaults}"
+    [[ -z $MISS_MS ]] || echo "centre week right after a change (the app reads, serialises and compresses it again), ms, five times: $MISS_MS"
 } >>"$RAW"
 
 # run_gen LABEL KIND ARG…: one generator run on KIND's paths (after the previous one drained), appended to RAW; echoes

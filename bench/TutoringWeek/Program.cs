@@ -3,7 +3,7 @@
 //
 // Usage:
 //   TutoringWeek --base URL --paths FILE [--token T] (--rate R | --workers N) --seconds S [--warmup W]
-//       [--label L] [--max-in-flight M]
+//       [--label L] [--max-in-flight M] [--accept-encoding E]
 //   --rate R     open loop: request i is due at start + i/R whatever the answers; its latency runs from when it was
 //                due (so queueing in the client, the network or the server counts), and "service" from when it was
 //                actually sent. Requests beyond M in flight wait for a slot, still timed from when they were due.
@@ -12,6 +12,8 @@
 //   --drain D    after the last request was due, wait at most D seconds (default 15) for the answers: requests still
 //                unanswered then are cancelled and counted as "unfinished" (and as errors), their latency the time
 //                they had waited — so when some are unfinished the percentiles are lower bounds.
+//   --accept-encoding E  sent as Accept-Encoding (default "br, gzip", as a browser sends; "" sends none). The answer
+//                is read as it comes, not decompressed: the clients are elsewhere, and bytes_per_request is on the wire.
 // Every answer must be 200; others are counted as errors (the first few are printed). "rps" counts the 200 answers
 // per second of the run (drain included); "requests" every request due, answered or not.
 using System.Diagnostics;
@@ -63,6 +65,12 @@ if (options.TryGetValue("token", out var token) && token.Length > 0)
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 }
 
+var acceptEncoding = options.GetValueOrDefault("accept-encoding", "br, gzip");
+if (acceptEncoding.Length > 0)
+{
+    client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+}
+
 if (warmup > 0)
 {
     Console.Error.WriteLine($"[{label}] warm-up {warmup} s");
@@ -79,6 +87,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     + $"p99_ms={P(latencies, 99):0.00} max_ms={(latencies.Length > 0 ? latencies[^1] : 0):0.00} service_p50_ms={P(service, 50):0.00} "
     + $"service_p95_ms={P(service, 95):0.00} service_p99_ms={P(service, 99):0.00} errors={result.Errors} "
     + $"unfinished={result.Unfinished} bytes_per_request={(latencies.Length - result.Errors > 0 ? result.Bytes / (latencies.Length - result.Errors) : 0)} max_in_flight={result.MaxInFlight} "
+    + $"accept_encoding={(acceptEncoding.Length > 0 ? acceptEncoding.Replace(" ", "", StringComparison.Ordinal) : "none")} "
     + $"process_cpu_s={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00}"));
 return 0;
 

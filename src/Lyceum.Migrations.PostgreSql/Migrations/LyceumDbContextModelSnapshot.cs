@@ -1872,6 +1872,22 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.ToTable("CalendarFeeds", (string)null);
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.CalendarStamp", b =>
+                {
+                    b.Property<int>("SchoolId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SchoolId");
+
+                    b.ToTable("TutoringCalendarStamps", (string)null);
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>
                 {
                     b.Property<int>("Id")
@@ -3574,6 +3590,17 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                     b.Navigation("Guardian");
 
                     b.Navigation("Student");
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.CalendarStamp", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Schools.School", "School")
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("School");
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>

@@ -1794,6 +1794,22 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.ToTable("CalendarFeeds", (string)null);
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.CalendarStamp", b =>
+                {
+                    b.Property<int>("SchoolId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SchoolId");
+
+                    b.ToTable("TutoringCalendarStamps", (string)null);
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>
                 {
                     b.Property<int>("Id")
@@ -3460,6 +3476,17 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Navigation("Guardian");
 
                     b.Navigation("Student");
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Tutoring.CalendarStamp", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Schools.School", "School")
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("School");
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Tutoring.Invoice", b =>

@@ -125,6 +125,8 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 
     public DbSet<TutoringRate> TutoringRates => Set<TutoringRate>();
 
+    public DbSet<CalendarStamp> CalendarStamps => Set<CalendarStamp>();
+
     public DbSet<Invoice> Invoices => Set<Invoice>();
 
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();

@@ -17,6 +17,8 @@ public static class TutoringModule
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
+            .AddMemoryCache()
+            .AddSingleton<SessionWeekCache>()
             .AddScoped<TutoringSessionsHandler>()
             .AddScoped<AvailabilityHandler>()
             .AddScoped<CalendarFeedsHandler>()

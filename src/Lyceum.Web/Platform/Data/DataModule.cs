@@ -17,11 +17,15 @@ public static class DataModule
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StampingInterceptor>();
         builder.Services.AddSingleton<AuditInterceptor>();
+        builder.Services.AddSingleton<Modules.Tutoring.CalendarStampInterceptor>();
         builder.Services.AddDbContextFactory<LyceumDbContext>((sp, options) =>
         {
             settings.Configure(options);
-            // Stamping first: the trail sees the values that are saved.
-            options.AddInterceptors(sp.GetRequiredService<StampingInterceptor>(), sp.GetRequiredService<AuditInterceptor>());
+            // Stamping first: the trail sees the values that are saved. The tutoring calendar's stamp changes in the
+            // same save as the rows it versions (see CalendarStamp).
+            options.AddInterceptors(
+                sp.GetRequiredService<StampingInterceptor>(), sp.GetRequiredService<AuditInterceptor>(),
+                sp.GetRequiredService<Modules.Tutoring.CalendarStampInterceptor>());
         });
         return builder;
     }

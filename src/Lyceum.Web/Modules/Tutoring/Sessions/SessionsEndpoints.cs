@@ -1,6 +1,7 @@
 using Lyceum.Platform.Access;
 using Lyceum.Platform.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace Lyceum.Modules.Tutoring.Sessions;
 
@@ -10,15 +11,39 @@ public static class SessionsEndpoints
     {
         var group = api.MapGroup("/tutoring").WithTags("Tutoring");
 
-        group.MapGet("/sessions", async Task<Results<Ok<IReadOnlyList<SessionView>>, ProblemHttpResult>> (
+        group.MapGet("/sessions", async Task<IResult> (
                 DateOnly? from, DateOnly? to, int? tutorId, int? studentId, int? branchId, string? subject, SessionStatus? status, int? schoolId, bool? mine,
-                Caller caller, TutoringSessionsHandler handler, CancellationToken cancellationToken) =>
-            (await handler.ListAsync(caller, new SessionFilter(from, to, tutorId, studentId, branchId, subject, status, schoolId, mine ?? false), cancellationToken)).ToOk())
+                HttpContext http, Caller caller, TutoringSessionsHandler handler, CancellationToken cancellationToken) =>
+            {
+                var result = await handler.QueryAsync(
+                    caller, new SessionFilter(from, to, tutorId, studentId, branchId, subject, status, schoolId, mine ?? false), cancellationToken);
+                if (!result.IsSuccess)
+                {
+                    return result.Error!.ToProblem();
+                }
+
+                var week = result.Value!;
+                if (week.ETag is { } etag)
+                {
+                    http.Response.Headers.ETag = etag;
+                    if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags)
+                        && tags.Any(t => t.Compare(EntityTagHeaderValue.Parse(etag), useStrongComparison: false)))
+                    {
+                        return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                    }
+                }
+
+                return week.Body is { } body ? body.ToResult(http.Request) : TypedResults.Ok(week.Sessions);
+            })
             .RequireAuthorization(Permissions.SessionsView)
             .WithName("ListTutoringSessions")
             .WithSummary("The calendar: sessions starting on the days from..to (local days, at most 92)")
             .WithDescription("Filters: tutorId, studentId, branchId, subject, status (scheduled, completed, cancelled, noShow), schoolId, mine (sessions you teach). " +
-                "A tutor sees their own sessions, a guardian their children's, a student their own. start/end are local to timeZone; rates only with finance.view.")
+                "A tutor sees their own sessions, a guardian their children's, a student their own. start/end are local to timeZone; rates only with finance.view. " +
+                "A query of a whole school's calendar (schoolId, by someone who sees all of it) has a weak ETag that changes with any change there: " +
+                "send it in If-None-Match to get 304 while nothing changed.")
+            .Produces<IReadOnlyList<SessionView>>()
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem();
 
         group.MapPost("/sessions", async Task<Results<Created<BookingView>, ProblemHttpResult>> (

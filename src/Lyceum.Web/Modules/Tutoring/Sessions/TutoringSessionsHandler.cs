@@ -13,7 +13,7 @@ namespace Lyceum.Modules.Tutoring.Sessions;
 /// booking needs sessions.create at the tutor's school, changing and cancelling sessions.edit, logging sessions.log
 /// (a tutor: their own). Rates show only to callers with finance.view at the session's school.
 /// </summary>
-public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access, TimeProvider clock)
+public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access, SessionWeekCache weeks, TimeProvider clock)
 {
     public const int MinMinutes = 5;
     public const int MaxMinutes = 12 * 60;
@@ -144,6 +144,16 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
 
     public async Task<Result<IReadOnlyList<SessionView>>> ListAsync(Caller caller, SessionFilter filter, CancellationToken cancellationToken)
     {
+        var result = await QueryAsync(caller, filter, cancellationToken);
+        return result.IsSuccess ? result.Value!.Sessions.ToList() : result.Error!;
+    }
+
+    /// <summary>
+    /// The calendar query, with the school-wide answer kept per school and filter (see <see cref="SessionWeekCache"/>):
+    /// a coordinator's or administrator's centre week is read once per change of the school's calendar, not per request.
+    /// </summary>
+    public async Task<Result<SessionWeek>> QueryAsync(Caller caller, SessionFilter filter, CancellationToken cancellationToken)
+    {
         var errors = new FieldErrors();
         if (filter.From is null)
         {
@@ -172,12 +182,61 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
             return errors.ToError();
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = (filter.From!.Value, filter.To!.Value);
+        if (filter is { SchoolId: { } school, Mine: false } && MayAct(caller, Permissions.SessionsView, school, null))
+        {
+            // The caller sees the whole school's calendar: the answer is the same for everyone who does (but for
+            // finance), so it is kept per school and filter while the school's calendar stamp stays the same.
+            var finance = MayAct(caller, Permissions.FinanceView, school, null);
+            var key = $"tutoring-week|{school}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{filter.TutorId}|{filter.StudentId}|{filter.BranchId}|" +
+                      $"{filter.Subject?.Trim()}|{filter.Status}|{(finance ? "finance" : "")}";
+            Guid stamp;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                stamp = await db.CalendarStamps.Where(s => s.SchoolId == school).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
+            }
+
+            return await weeks.GetAsync(key, stamp, async token =>
+            {
+                await using var db = await contexts.CreateDbContextAsync(token);
+                return await WeekAsync(db.TutoringSessions.Where(s => s.SchoolId == school), filter, _ => finance, token);
+            }, cancellationToken);
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var rows = Visible(db, caller);
+            if (filter.Mine)
+            {
+                var user = caller.UserId;
+                rows = rows.Where(s => s.Tutor!.UserId == user);
+            }
+            else if (caller.GrantsOf(Permissions.SessionsView).All(g => !g.IsUnlimited && g.Scope is Platform.Identity.AccessScope.Self or Platform.Identity.AccessScope.OwnSections))
+            {
+                // Only one's own sessions (a tutor's, or a student's): name them by the caller's staff or student
+                // rows, so that the query can use the (tutor, start) index instead of testing every session of the
+                // week against "taught by me or attended by me".
+                var user = caller.UserId;
+                var staff = await db.Staff.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken);
+                var students = await db.Students.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken);
+                rows = students.Count == 0 ? rows.Where(s => staff.Contains(s.TutorId))
+                    : staff.Count == 0 ? rows.Where(s => s.Students.Any(x => students.Contains(x.StudentId)))
+                    : rows;
+            }
+
+            return new SessionWeek(await WeekAsync(rows, filter, FinanceOf(caller), cancellationToken));
+        }
+    }
+
+    /// <summary>The sessions of <paramref name="rows"/> on the filter's local days, as the calendar shows them.</summary>
+    private static async Task<IReadOnlyList<SessionView>> WeekAsync(
+        IQueryable<TutoringSession> rows, SessionFilter filter, Func<int, bool> finance, CancellationToken cancellationToken)
+    {
         // Days are local to each session's zone: read a margin of 14 hours either side in UTC, then keep the local days.
         var (from, to) = (filter.From!.Value, filter.To!.Value);
         var since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddHours(-14);
         var until = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddHours(14);
-        var rows = Visible(db, caller).AsNoTracking().Where(s => s.StartUtc >= since && s.StartUtc < until);
+        rows = rows.AsNoTracking().Where(s => s.StartUtc >= since && s.StartUtc < until);
         if (filter.TutorId is { } tutor)
         {
             rows = rows.Where(s => s.TutorId == tutor);
@@ -209,13 +268,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
             rows = rows.Where(s => s.SchoolId == school);
         }
 
-        if (filter.Mine)
-        {
-            var user = caller.UserId;
-            rows = rows.Where(s => s.Tutor!.UserId == user);
-        }
-
-        var views = await ViewsAsync(rows.OrderBy(s => s.StartUtc).ThenBy(s => s.Id), caller, cancellationToken);
+        var views = await ViewsAsync(rows.OrderBy(s => s.StartUtc).ThenBy(s => s.Id), finance, cancellationToken);
         return views.Where(v => DateOnly.FromDateTime(v.Start) >= from && DateOnly.FromDateTime(v.Start) <= to).ToList();
     }
 
@@ -619,12 +672,19 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
     private IQueryable<TutoringSession> Visible(LyceumDbContext db, Caller caller) => access.Reachable(db.TutoringSessions, caller, Permissions.SessionsView);
 
     private async Task<SessionView?> ReadAsync(LyceumDbContext db, Caller caller, int id, CancellationToken cancellationToken) =>
-        (await ViewsAsync(Visible(db, caller).AsNoTracking().Where(s => s.Id == id), caller, cancellationToken)).FirstOrDefault();
+        (await ViewsAsync(Visible(db, caller).AsNoTracking().Where(s => s.Id == id), FinanceOf(caller), cancellationToken)).FirstOrDefault();
 
     private async Task<IReadOnlyList<SessionView>> ReadManyAsync(LyceumDbContext db, Caller caller, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
-        await ViewsAsync(Visible(db, caller).AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.StartUtc), caller, cancellationToken);
+        await ViewsAsync(Visible(db, caller).AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.StartUtc), FinanceOf(caller), cancellationToken);
 
-    private static async Task<IReadOnlyList<SessionView>> ViewsAsync(IQueryable<TutoringSession> rows, Caller caller, CancellationToken cancellationToken)
+    /// <summary>Whether the caller sees a school's rates and amounts, asked once per school.</summary>
+    private static Func<int, bool> FinanceOf(Caller caller)
+    {
+        var schools = new Dictionary<int, bool>();
+        return school => schools.TryGetValue(school, out var may) ? may : schools[school] = MayAct(caller, Permissions.FinanceView, school, null);
+    }
+
+    private static async Task<IReadOnlyList<SessionView>> ViewsAsync(IQueryable<TutoringSession> rows, Func<int, bool> mayFinance, CancellationToken cancellationToken)
     {
         var list = await rows.Select(s => new
         {
@@ -662,7 +722,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
                 zones[s.TimeZone] = zone = SessionTimes.Zone(s.TimeZone) ?? TimeZoneInfo.Utc;
             }
 
-            var finance = MayAct(caller, Permissions.FinanceView, s.SchoolId, null);
+            var finance = mayFinance(s.SchoolId);
             return new SessionView(
                 s.Id, s.SchoolId, s.SeriesId, s.Rule, s.Detached, s.TutorId, s.Tutor, s.Subject, s.BranchId, s.Branch, s.Location, s.OnlineLink,
                 SessionTimes.ToLocal(s.StartUtc, zone), SessionTimes.ToLocal(s.EndUtc, zone), s.StartUtc, s.EndUtc, s.TimeZone, s.Status, s.Notes,

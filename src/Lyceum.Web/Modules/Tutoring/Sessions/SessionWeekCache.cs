@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Lyceum.Platform.Api;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Lyceum.Modules.Tutoring.Sessions;
+
+/// <summary>
+/// What the calendar query answers: the sessions, and for a school-wide query (a coordinator's or the administrator's
+/// centre week) the answer as cached: already serialised and compressed (<see cref="Body"/>), with a weak
+/// <see cref="ETag"/> that stays the same until the school's calendar changes.
+/// </summary>
+public sealed record SessionWeek(IReadOnlyList<SessionView> Sessions, EncodedJson? Body = null, string? ETag = null);
+
+/// <summary>
+/// Every app node keeps the school-wide week answers it served, each under the school's <see cref="CalendarStamp"/>
+/// as it was read before the sessions were: a request reads the stamp (one primary-key row) and gets the kept answer
+/// while it is the same, so no node serves a week older than the last change it could see. One read per key at a time
+/// (the others wait for it); an answer nobody asked for in <see cref="Idle"/> is dropped.
+/// </summary>
+public sealed class SessionWeekCache(IMemoryCache cache, IOptions<JsonOptions> json)
+{
+    public static readonly TimeSpan Idle = TimeSpan.FromMinutes(2);
+
+    private readonly Lock _gate = new();
+
+    public async Task<SessionWeek> GetAsync(
+        string key, Guid stamp, Func<CancellationToken, Task<IReadOnlyList<SessionView>>> read, CancellationToken cancellationToken)
+    {
+        Entry? entry;
+        lock (_gate)
+        {
+            if (!cache.TryGetValue(key, out entry) || entry is null || entry.Stamp != stamp)
+            {
+                entry = new Entry(stamp, BuildAsync(key, stamp, read));
+                cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Idle });
+            }
+        }
+
+        return await entry.Week.WaitAsync(cancellationToken);
+    }
+
+    private async Task<SessionWeek> BuildAsync(string key, Guid stamp, Func<CancellationToken, Task<IReadOnlyList<SessionView>>> read)
+    {
+        await Task.Yield();
+        try
+        {
+            // Not the request's token: other requests wait for this read too.
+            var sessions = await read(CancellationToken.None);
+            var body = EncodedJson.From(JsonSerializer.SerializeToUtf8Bytes(sessions, json.Value.SerializerOptions));
+            return new SessionWeek(sessions, body, ETagOf(key, stamp));
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
+                {
+                    cache.Remove(key);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private static string ETagOf(string key, Guid stamp)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key}|{stamp:N}"));
+        return $"W/\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"";
+    }
+
+    private sealed record Entry(Guid Stamp, Task<SessionWeek> Week);
+}
