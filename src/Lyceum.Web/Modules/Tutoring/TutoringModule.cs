@@ -19,6 +19,7 @@ public static class TutoringModule
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
             .AddMemoryCache()
             .AddSingleton<SessionWeekCache>()
+            .AddSingleton<CalendarQueryGate>()
             .AddScoped<TutoringSessionsHandler>()
             .AddScoped<AvailabilityHandler>()
             .AddScoped<CalendarFeedsHandler>()

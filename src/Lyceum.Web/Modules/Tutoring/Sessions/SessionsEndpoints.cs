@@ -19,7 +19,7 @@ public static class SessionsEndpoints
                     caller, new SessionFilter(from, to, tutorId, studentId, branchId, subject, status, schoolId, mine ?? false), cancellationToken);
                 if (!result.IsSuccess)
                 {
-                    return result.Error!.ToProblem();
+                    return result.Error!.ToProblem(http.Response);
                 }
 
                 var week = result.Value!;
@@ -44,7 +44,8 @@ public static class SessionsEndpoints
                 "send it in If-None-Match to get 304 while nothing changed.")
             .Produces<IReadOnlyList<SessionView>>()
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/sessions", async Task<Results<Created<BookingView>, ProblemHttpResult>> (
                 SessionRequest request, Caller caller, TutoringSessionsHandler handler, CancellationToken cancellationToken) =>

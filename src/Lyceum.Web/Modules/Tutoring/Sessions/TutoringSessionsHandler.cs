@@ -13,7 +13,7 @@ namespace Lyceum.Modules.Tutoring.Sessions;
 /// booking needs sessions.create at the tutor's school, changing and cancelling sessions.edit, logging sessions.log
 /// (a tutor: their own). Rates show only to callers with finance.view at the session's school.
 /// </summary>
-public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access, SessionWeekCache weeks, TimeProvider clock)
+public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> contexts, AccessService access, SessionWeekCache weeks, CalendarQueryGate gate, TimeProvider clock)
 {
     public const int MinMinutes = 5;
     public const int MaxMinutes = 12 * 60;
@@ -180,6 +180,12 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         if (errors.Any)
         {
             return errors.ToError();
+        }
+
+        using var turn = await gate.EnterAsync(cancellationToken);
+        if (!turn.IsAcquired)
+        {
+            return new Error.Unavailable("Too many calendars are being read at this moment. Try again in a moment.", TimeSpan.FromSeconds(1));
         }
 
         var (from, to) = (filter.From!.Value, filter.To!.Value);
@@ -883,7 +889,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         return next;
     }
 
-    private static async Task ChangedAsync(LyceumDbContext db, TutoringSession session, string what, CancellationToken cancellationToken)
+    private async Task ChangedAsync(LyceumDbContext db, TutoringSession session, string what, CancellationToken cancellationToken)
     {
         var students = session.Students.Count > 0
             ? session.Students.Select(s => s.StudentId).ToList()
@@ -895,7 +901,7 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         var title = $"{session.Subject} on {when}: {what}";
         var recipients = students.SelectMany(s => guardians[s]).Append(tutorUser ?? Guid.Empty).Where(u => u != Guid.Empty)
             .Select(u => new NotificationDraft(u, title, session.Status == SessionStatus.Cancelled ? session.CancelReason : null, "/tutoring"));
-        Outbox.Add(db, DateTime.UtcNow, SessionChanged, new { sessionId = session.Id, session.SeriesId, session.Status, session.StartUtc, session.EndUtc, what },
+        Outbox.Add(db, clock.GetUtcNow().UtcDateTime, SessionChanged, new { sessionId = session.Id, session.SeriesId, session.Status, session.StartUtc, session.EndUtc, what },
             session.SchoolId, recipients);
     }
 
