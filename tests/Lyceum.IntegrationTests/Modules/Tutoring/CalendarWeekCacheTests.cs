@@ -144,4 +144,25 @@ public sealed class CalendarWeekCacheTests(AppFixture fixture)
             Assert.Equal(json, await reader.ReadToEndAsync());
         }
     }
+
+    [Theory, AllProviders]
+    public async Task A_tutors_and_a_students_own_week_hold_exactly_the_lessons_they_teach_or_attend(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var w = await CreateAsync(app, admin);
+        var (dan, dansClient) = await w.School.StudentWithAccountAsync(app, "Dan", "Dunn");
+        await BookedAsync(w.Coordinator, Lesson(w, w.Maria, w.Ann, "Algebra", "2031-10-14"));
+        await BookedAsync(w.Coordinator, Lesson(w, w.Maria, dan, "Geometry", "2031-10-15"));
+        await BookedAsync(w.Coordinator, Lesson(w, w.Nikos, dan, "Physics", "2031-10-16"));
+        await BookedAsync(w.Coordinator, Lesson(w, w.Nikos, w.Bob, "Chemistry", "2031-10-17"));
+
+        async Task<string> Subjects(HttpClient client) =>
+            string.Join(",", (await WeekAsync(client, From, To)).Select(s => Str(s!, "subject")));
+
+        Assert.Equal("Algebra,Geometry", await Subjects(w.MariaClient));
+        Assert.Equal("Physics,Chemistry", await Subjects(w.NikosClient));
+        Assert.Equal("Geometry,Physics", await Subjects(dansClient));
+        Assert.Equal("Algebra", await Subjects(w.AnnsGuardian));
+    }
 }

@@ -212,22 +212,29 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             var rows = Visible(db, caller);
+            var grants = caller.GrantsOf(Permissions.SessionsView);
             if (filter.Mine)
             {
                 var user = caller.UserId;
                 rows = rows.Where(s => s.Tutor!.UserId == user);
             }
-            else if (caller.GrantsOf(Permissions.SessionsView).All(g => !g.IsUnlimited && g.Scope is Platform.Identity.AccessScope.Self or Platform.Identity.AccessScope.OwnSections))
+            else if (grants.All(g => !g.IsUnlimited && g.Scope is Platform.Identity.AccessScope.Self or Platform.Identity.AccessScope.OwnSections))
             {
-                // Only one's own sessions (a tutor's, or a student's): name them by the caller's staff or student
-                // rows, so that the query can use the (tutor, start) index instead of testing every session of the
-                // week against "taught by me or attended by me".
+                // Only one's own sessions (a tutor's, or a student's): the same rows as the scopes ("taught by my staff
+                // record", and for "self" also "attended by my student record"), named by the caller's staff and
+                // student ids read first, so that the query uses the (tutor, start) or student index instead of
+                // joining every session of the week to its tutor and students to test them.
                 var user = caller.UserId;
                 var staff = await db.Staff.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken);
-                var students = await db.Students.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken);
-                rows = students.Count == 0 ? rows.Where(s => staff.Contains(s.TutorId))
-                    : staff.Count == 0 ? rows.Where(s => s.Students.Any(x => students.Contains(x.StudentId)))
-                    : rows;
+                var students = grants.Any(g => g.Scope == Platform.Identity.AccessScope.Self)
+                    ? await db.Students.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken)
+                    : [];
+                rows = (staff.Count, students.Count) switch
+                {
+                    (_, 0) => db.TutoringSessions.Where(s => staff.Contains(s.TutorId)),
+                    (0, _) => db.TutoringSessions.Where(s => s.Students.Any(x => students.Contains(x.StudentId))),
+                    _ => db.TutoringSessions.Where(s => staff.Contains(s.TutorId) || s.Students.Any(x => students.Contains(x.StudentId))),
+                };
             }
 
             return new SessionWeek(await WeekAsync(rows, filter, FinanceOf(caller), cancellationToken));
