@@ -3,6 +3,7 @@ using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
 using Lyceum.Platform.Audit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -49,13 +50,13 @@ public sealed class CalendarStampInterceptor(TimeProvider clock) : SaveChangesIn
     {
         if (eventData.Context is { } context)
         {
-            var (schools, sessions) = Touched(context);
+            var (entries, schools, sessions) = Touched(context);
             if (sessions.Count > 0)
             {
                 schools.UnionWith(context.Set<TutoringSession>().Where(s => sessions.Contains(s.Id)).Select(s => s.SchoolId).ToList());
             }
 
-            Stamp(context, schools, schools.Count == 0 ? [] : [.. context.Set<CalendarStamp>().Where(s => schools.Contains(s.SchoolId))]);
+            Stamp(context, entries, schools, schools.Count == 0 ? [] : [.. context.Set<CalendarStamp>().Where(s => schools.Contains(s.SchoolId))]);
         }
 
         return result;
@@ -66,24 +67,29 @@ public sealed class CalendarStampInterceptor(TimeProvider clock) : SaveChangesIn
     {
         if (eventData.Context is { } context)
         {
-            var (schools, sessions) = Touched(context);
+            var (entries, schools, sessions) = Touched(context);
             if (sessions.Count > 0)
             {
                 schools.UnionWith(await context.Set<TutoringSession>().Where(s => sessions.Contains(s.Id)).Select(s => s.SchoolId).ToListAsync(cancellationToken));
             }
 
-            Stamp(context, schools, schools.Count == 0 ? [] : await context.Set<CalendarStamp>().Where(s => schools.Contains(s.SchoolId)).ToListAsync(cancellationToken));
+            Stamp(context, entries, schools, schools.Count == 0 ? [] : await context.Set<CalendarStamp>().Where(s => schools.Contains(s.SchoolId)).ToListAsync(cancellationToken));
         }
 
         return result;
     }
 
-    private void Stamp(DbContext context, HashSet<int> schools, IReadOnlyList<CalendarStamp> stamps)
+    private void Stamp(DbContext context, List<EntityEntry> entries, HashSet<int> schools, IReadOnlyList<CalendarStamp> stamps)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var school in context.ChangeTracker.Entries<School>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList())
+        var tracked = entries.Select(e => e.Entity).OfType<CalendarStamp>().ToList();
+        foreach (var school in entries.Where(e => e.State == EntityState.Added).Select(e => e.Entity).OfType<School>().ToList())
         {
-            context.Add(new CalendarStamp { School = school, Stamp = Guid.NewGuid(), ChangedAt = now });
+            // Not twice when a failed save that adds the school is retried.
+            if (!tracked.Any(s => ReferenceEquals(s.School, school)))
+            {
+                context.Add(new CalendarStamp { School = school, Stamp = Guid.NewGuid(), ChangedAt = now });
+            }
         }
 
         foreach (var school in schools)
@@ -96,18 +102,21 @@ public sealed class CalendarStampInterceptor(TimeProvider clock) : SaveChangesIn
             }
             else
             {
-                // A school from before the stamps that the migration missed; not expected.
+                // A school created by a node without this hook (a rolling deploy) or by bulk SQL; not expected.
                 context.Add(new CalendarStamp { SchoolId = school, Stamp = Guid.NewGuid(), ChangedAt = now });
             }
         }
     }
 
     /// <summary>The stored schools a save touches, and the sessions (of changed student links) whose school is not loaded.</summary>
-    private static (HashSet<int> Schools, List<int> Sessions) Touched(DbContext context)
+    /// <remarks>The save's entries are listed once here (listing them detects changes: a pass over every tracked row).</remarks>
+    private static (List<EntityEntry> Entries, HashSet<int> Schools, List<int> Sessions) Touched(DbContext context)
     {
         var schools = new HashSet<int>();
         var sessions = new List<int>();
-        foreach (var entry in context.ChangeTracker.Entries())
+        var entries = context.ChangeTracker.Entries().ToList();
+        Dictionary<int, TutoringSession>? loaded = null;
+        foreach (var entry in entries)
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
             {
@@ -116,17 +125,12 @@ public sealed class CalendarStampInterceptor(TimeProvider clock) : SaveChangesIn
 
             switch (entry.Entity)
             {
-                case TutoringSession session when session.SchoolId > 0:
-                    schools.Add(session.SchoolId);
-                    break;
                 case TutoringSessionStudent link:
                     var sessionId = entry.State == EntityState.Deleted ? (int)entry.OriginalValues[nameof(TutoringSessionStudent.SessionId)]! : link.SessionId;
-                    if ((link.Session ?? context.Set<TutoringSession>().Local.FirstOrDefault(s => s.Id == sessionId)) is { } loaded)
+                    loaded ??= entries.Select(e => e.Entity).OfType<TutoringSession>().Where(x => x.Id > 0).ToDictionary(x => x.Id);
+                    if ((link.Session ?? loaded.GetValueOrDefault(sessionId)) is { SchoolId: > 0 } session)
                     {
-                        if (loaded.SchoolId > 0)
-                        {
-                            schools.Add(loaded.SchoolId);
-                        }
+                        schools.Add(session.SchoolId);
                     }
                     else if (sessionId > 0)
                     {
@@ -134,12 +138,20 @@ public sealed class CalendarStampInterceptor(TimeProvider clock) : SaveChangesIn
                     }
 
                     break;
+                case TutoringSession or TutoringSeries:
                 case StaffMember or Student or Branch when entry.State != EntityState.Added:
+                    // Both schools when a row moved from one to another.
                     schools.Add(((Platform.Data.ISchoolOwned)entry.Entity).SchoolId);
+                    if (entry.State == EntityState.Modified && entry.OriginalValues[nameof(Platform.Data.ISchoolOwned.SchoolId)] is int before)
+                    {
+                        schools.Add(before);
+                    }
+
                     break;
             }
         }
 
-        return (schools, sessions);
+        schools.Remove(0);
+        return (entries, schools, sessions);
     }
 }

@@ -17,7 +17,6 @@ public static class TutoringModule
         services
             .AddSingleton<ScopeRules<TutoringSession>, TutoringSessionScopes>()
             .AddSingleton<ScopeRules<Invoice>, InvoiceScopes>()
-            .AddMemoryCache()
             .AddSingleton<SessionWeekCache>()
             .AddSingleton<CalendarQueryGate>()
             .AddScoped<TutoringSessionsHandler>()

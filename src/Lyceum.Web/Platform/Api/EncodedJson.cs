@@ -49,7 +49,7 @@ public sealed class EncodedJson
             var response = httpContext.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
-            response.Headers.Vary = HeaderNames.AcceptEncoding;
+            response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
             if (encoding is not null)
             {
                 response.Headers.ContentEncoding = encoding;

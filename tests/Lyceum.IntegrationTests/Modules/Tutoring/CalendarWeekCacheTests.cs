@@ -67,6 +67,12 @@ public sealed class CalendarWeekCacheTests(AppFixture fixture)
         Assert.Equal(["Algebra"], (await first.JsonAsync()).AsArray().Select(s => Str(s!, "subject")));
         var etag = ETagOf(first);
 
+        // Maria's own week and the administrator's week of Maria (tutorId, no schoolId) are kept too.
+        async Task<string> MariasWeek(HttpClient client, string query = "") =>
+            string.Join(",", (await WeekAsync(client, From, To, query)).Select(s => $"{Str(s!, "subject")}:{Str(s!, "status")}"));
+        Assert.Equal("Algebra:scheduled", await MariasWeek(w.MariaClient));
+        Assert.Equal("Algebra:scheduled", await MariasWeek(admin, $"&tutorId={w.Maria}"));
+
         // Nothing changed: 304, and the same week again without the header.
         using (var unchanged = await GetWeekAsync(w.Coordinator, w, etag))
         {
@@ -87,6 +93,9 @@ public sealed class CalendarWeekCacheTests(AppFixture fixture)
         using var cancelled = await GetWeekAsync(w.Coordinator, w, etag);
         Assert.Equal(["cancelled", "scheduled"], (await cancelled.JsonAsync()).AsArray().Select(s => Str(s!, "status")));
         etag = ETagOf(cancelled);
+        Assert.Equal("Algebra:cancelled", await MariasWeek(w.MariaClient));
+        Assert.Equal("Algebra:cancelled", await MariasWeek(admin, $"&tutorId={w.Maria}"));
+        Assert.Equal("", await MariasWeek(w.MariaClient, $"&tutorId={w.Nikos}"));
 
         // A student renamed by the records office (not a tutoring change, but the calendar shows the name).
         await app.QueryAsync(async db =>

@@ -19,13 +19,22 @@ public sealed record SessionWeek(IReadOnlyList<SessionView> Sessions, EncodedJso
 /// Every app node keeps the school-wide week answers it served, each under the school's <see cref="CalendarStamp"/>
 /// as it was read before the sessions were: a request reads the stamp (one primary-key row) and gets the kept answer
 /// while it is the same, so no node serves a week older than the last change it could see. One read per key at a time
-/// (the others wait for it); an answer nobody asked for in <see cref="Idle"/> is dropped.
+/// (the others wait for it); an answer nobody asked for in <see cref="Idle"/> is dropped, and the answers kept take at
+/// most <c>Lyceum:Tutoring:WeekCacheMegabytes</c> (default 128) per node, the least recently used going first.
 /// </summary>
-public sealed class SessionWeekCache(IMemoryCache cache, IOptions<JsonOptions> json)
+public sealed class SessionWeekCache(IOptions<JsonOptions> json, IConfiguration configuration) : IDisposable
 {
     public static readonly TimeSpan Idle = TimeSpan.FromMinutes(2);
 
     private readonly Lock _gate = new();
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions
+    {
+        SizeLimit = Math.Max(1, configuration.GetValue("Lyceum:Tutoring:WeekCacheMegabytes", 128L)) * 1024 * 1024,
+        CompactionPercentage = 0.25,
+    });
+
+    public void Dispose() => cache.Dispose();
 
     public async Task<SessionWeek> GetAsync(
         string key, Guid stamp, Func<CancellationToken, Task<IReadOnlyList<SessionView>>> read, CancellationToken cancellationToken)
@@ -36,7 +45,8 @@ public sealed class SessionWeekCache(IMemoryCache cache, IOptions<JsonOptions> j
             if (!cache.TryGetValue(key, out entry) || entry is null || entry.Stamp != stamp)
             {
                 entry = new Entry(stamp, BuildAsync(key, stamp, read));
-                cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Idle });
+                // Counted at a placeholder size until built, then at its bytes.
+                cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = 1024 });
             }
         }
 
@@ -51,7 +61,18 @@ public sealed class SessionWeekCache(IMemoryCache cache, IOptions<JsonOptions> j
             // Not the request's token: other requests wait for this read too.
             var sessions = await read(CancellationToken.None);
             var body = EncodedJson.From(JsonSerializer.SerializeToUtf8Bytes(sessions, json.Value.SerializerOptions));
-            return new SessionWeek(sessions, body, ETagOf(key, stamp));
+            var week = new SessionWeek(sessions, body, ETagOf(key, stamp));
+            lock (_gate)
+            {
+                if (cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
+                {
+                    // The list of views costs about as much again as its JSON.
+                    var size = 2L * body.Json.Length + body.Gzip.Length + body.Brotli.Length;
+                    cache.Set(key, kept with { Week = Task.FromResult(week) }, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = size });
+                }
+            }
+
+            return week;
         }
         catch
         {

@@ -26,6 +26,8 @@ public static class SessionsEndpoints
                 if (week.ETag is { } etag)
                 {
                     http.Response.Headers.ETag = etag;
+                    // Per caller (rates show with finance only): never from a shared cache; revalidate each time.
+                    http.Response.Headers.CacheControl = "private, no-cache";
                     if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags)
                         && tags.Any(t => t.Compare(EntityTagHeaderValue.Parse(etag), useStrongComparison: false)))
                     {

@@ -188,57 +188,77 @@ public sealed class TutoringSessionsHandler(IDbContextFactory<LyceumDbContext> c
             return new Error.Unavailable("Too many calendars are being read at this moment. Try again in a moment.", TimeSpan.FromSeconds(1));
         }
 
-        var (from, to) = (filter.From!.Value, filter.To!.Value);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var grants = caller.GrantsOf(Permissions.SessionsView);
+        // Only one's own sessions (a tutor's, or a student's): the same rows as the scopes ("taught by my staff record",
+        // and for "self" also "attended by my student record"), named by the caller's staff and student ids read
+        // first, so that the query uses the (tutor, start) or student index instead of joining every session of the
+        // week to its tutor and students to test them.
+        var own = !filter.Mine && caller.UserId is not null && grants.Any()
+                  && grants.All(g => !g.IsUnlimited && g.Scope is Platform.Identity.AccessScope.Self or Platform.Identity.AccessScope.OwnSections);
+        List<int> staff = [], students = [];
+
+        // A week that is the same for everyone who asks it (but for finance) is kept per school and filter while the
+        // school's calendar stamp stays the same: a school the caller sees whole (schoolId, or the school of the
+        // tutorId asked for: a tutor's sessions are all at their school), or a tutor's own week (their school's week
+        // for them, the answer a coordinator gets for that tutor).
+        (int School, SessionFilter Filter)? kept = null;
         if (filter is { SchoolId: { } school, Mine: false } && MayAct(caller, Permissions.SessionsView, school, null))
         {
-            // The caller sees the whole school's calendar: the answer is the same for everyone who does (but for
-            // finance), so it is kept per school and filter while the school's calendar stamp stays the same.
-            var finance = MayAct(caller, Permissions.FinanceView, school, null);
-            var key = $"tutoring-week|{school}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{filter.TutorId}|{filter.StudentId}|{filter.BranchId}|" +
-                      $"{filter.Subject?.Trim()}|{filter.Status}|{(finance ? "finance" : "")}";
-            Guid stamp;
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            kept = (school, filter);
+        }
+        else if (filter is { SchoolId: null, TutorId: { } tutor, Mine: false } && !own)
+        {
+            var at = await db.Staff.Where(s => s.Id == tutor).Select(s => (int?)s.SchoolId).FirstOrDefaultAsync(cancellationToken);
+            if (at is { } tutorSchool && MayAct(caller, Permissions.SessionsView, tutorSchool, null))
             {
-                stamp = await db.CalendarStamps.Where(s => s.SchoolId == school).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
+                kept = (tutorSchool, filter with { SchoolId = tutorSchool });
             }
+        }
+        else if (own)
+        {
+            var user = caller.UserId;
+            var mine = await db.Staff.Where(s => s.UserId == user).Select(s => new { s.Id, s.SchoolId }).ToListAsync(cancellationToken);
+            staff = [.. mine.Select(m => m.Id)];
+            students = grants.Any(g => g.Scope == Platform.Identity.AccessScope.Self)
+                ? await db.Students.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken)
+                : [];
+            if (mine is [var me] && students.Count == 0 && (filter.TutorId ?? me.Id) == me.Id && (filter.SchoolId ?? me.SchoolId) == me.SchoolId)
+            {
+                kept = (me.SchoolId, filter with { SchoolId = me.SchoolId, TutorId = me.Id });
+            }
+        }
 
+        if (kept is (var keptSchool, var keptFilter))
+        {
+            var finance = MayAct(caller, Permissions.FinanceView, keptSchool, null);
+            var key = $"tutoring-week|{keptSchool}|{keptFilter.From:yyyy-MM-dd}|{keptFilter.To:yyyy-MM-dd}|{keptFilter.TutorId}|{keptFilter.StudentId}|" +
+                      $"{keptFilter.BranchId}|{keptFilter.Subject?.Trim()}|{keptFilter.Status}|{(finance ? "finance" : "")}";
+            var stamp = await db.CalendarStamps.Where(s => s.SchoolId == keptSchool).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
             return await weeks.GetAsync(key, stamp, async token =>
             {
-                await using var db = await contexts.CreateDbContextAsync(token);
-                return await WeekAsync(db.TutoringSessions.Where(s => s.SchoolId == school), filter, _ => finance, token);
+                await using var read = await contexts.CreateDbContextAsync(token);
+                return await WeekAsync(read.TutoringSessions.Where(s => s.SchoolId == keptSchool), keptFilter, _ => finance, token);
             }, cancellationToken);
         }
 
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        var rows = Visible(db, caller);
+        if (filter.Mine)
         {
-            var rows = Visible(db, caller);
-            var grants = caller.GrantsOf(Permissions.SessionsView);
-            if (filter.Mine)
-            {
-                var user = caller.UserId;
-                rows = rows.Where(s => s.Tutor!.UserId == user);
-            }
-            else if (grants.All(g => !g.IsUnlimited && g.Scope is Platform.Identity.AccessScope.Self or Platform.Identity.AccessScope.OwnSections))
-            {
-                // Only one's own sessions (a tutor's, or a student's): the same rows as the scopes ("taught by my staff
-                // record", and for "self" also "attended by my student record"), named by the caller's staff and
-                // student ids read first, so that the query uses the (tutor, start) or student index instead of
-                // joining every session of the week to its tutor and students to test them.
-                var user = caller.UserId;
-                var staff = await db.Staff.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken);
-                var students = grants.Any(g => g.Scope == Platform.Identity.AccessScope.Self)
-                    ? await db.Students.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(cancellationToken)
-                    : [];
-                rows = (staff.Count, students.Count) switch
-                {
-                    (_, 0) => db.TutoringSessions.Where(s => staff.Contains(s.TutorId)),
-                    (0, _) => db.TutoringSessions.Where(s => s.Students.Any(x => students.Contains(x.StudentId))),
-                    _ => db.TutoringSessions.Where(s => staff.Contains(s.TutorId) || s.Students.Any(x => students.Contains(x.StudentId))),
-                };
-            }
-
-            return new SessionWeek(await WeekAsync(rows, filter, FinanceOf(caller), cancellationToken));
+            var user = caller.UserId;
+            rows = rows.Where(s => s.Tutor!.UserId == user);
         }
+        else if (own)
+        {
+            rows = (staff.Count, students.Count) switch
+            {
+                (_, 0) => db.TutoringSessions.Where(s => staff.Contains(s.TutorId)),
+                (0, _) => db.TutoringSessions.Where(s => s.Students.Any(x => students.Contains(x.StudentId))),
+                _ => db.TutoringSessions.Where(s => staff.Contains(s.TutorId) || s.Students.Any(x => students.Contains(x.StudentId))),
+            };
+        }
+
+        return new SessionWeek(await WeekAsync(rows, filter, FinanceOf(caller), cancellationToken));
     }
 
     /// <summary>The sessions of <paramref name="rows"/> on the filter's local days, as the calendar shows them.</summary>
