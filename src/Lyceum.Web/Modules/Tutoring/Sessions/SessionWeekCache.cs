@@ -28,13 +28,13 @@ public sealed class SessionWeekCache(IOptions<JsonOptions> json, IConfiguration 
 
     private readonly Lock _gate = new();
 
-    private readonly MemoryCache cache = new(new MemoryCacheOptions
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
         SizeLimit = Math.Max(1, configuration.GetValue("Lyceum:Tutoring:WeekCacheMegabytes", 128L)) * 1024 * 1024,
         CompactionPercentage = 0.25,
     });
 
-    public void Dispose() => cache.Dispose();
+    public void Dispose() => _cache.Dispose();
 
     public async Task<SessionWeek> GetAsync(
         string key, Guid stamp, Func<CancellationToken, Task<IReadOnlyList<SessionView>>> read, CancellationToken cancellationToken)
@@ -42,11 +42,11 @@ public sealed class SessionWeekCache(IOptions<JsonOptions> json, IConfiguration 
         Entry? entry;
         lock (_gate)
         {
-            if (!cache.TryGetValue(key, out entry) || entry is null || entry.Stamp != stamp)
+            if (!_cache.TryGetValue(key, out entry) || entry is null || entry.Stamp != stamp)
             {
                 entry = new Entry(stamp, BuildAsync(key, stamp, read));
                 // Counted at a placeholder size until built, then at its bytes.
-                cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = 1024 });
+                _cache.Set(key, entry, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = 1024 });
             }
         }
 
@@ -64,11 +64,11 @@ public sealed class SessionWeekCache(IOptions<JsonOptions> json, IConfiguration 
             var week = new SessionWeek(sessions, body, ETagOf(key, stamp));
             lock (_gate)
             {
-                if (cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
+                if (_cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
                 {
                     // The list of views costs about as much again as its JSON.
                     var size = 2L * body.Json.Length + body.Gzip.Length + body.Brotli.Length;
-                    cache.Set(key, kept with { Week = Task.FromResult(week) }, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = size });
+                    _cache.Set(key, kept with { Week = Task.FromResult(week) }, new MemoryCacheEntryOptions { SlidingExpiration = Idle, Size = size });
                 }
             }
 
@@ -78,9 +78,9 @@ public sealed class SessionWeekCache(IOptions<JsonOptions> json, IConfiguration 
         {
             lock (_gate)
             {
-                if (cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
+                if (_cache.TryGetValue(key, out Entry? kept) && kept?.Stamp == stamp)
                 {
-                    cache.Remove(key);
+                    _cache.Remove(key);
                 }
             }
 
