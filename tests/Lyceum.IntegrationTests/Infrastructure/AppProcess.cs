@@ -72,6 +72,10 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+            {
+                // One probe took longer than its 5 s (a starting app on a busy machine): ask again until the deadline.
+            }
 
             await Task.Delay(200);
         }
