@@ -3,6 +3,7 @@ using Lyceum.Modules.Attendance;
 using Lyceum.Modules.Behaviour;
 using Lyceum.Modules.Gradebook;
 using Lyceum.Modules.Identity;
+using Lyceum.Modules.Messaging;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
@@ -14,7 +15,6 @@ using Lyceum.Platform.Audit;
 using Lyceum.Platform.Cli;
 using Lyceum.Platform.Data;
 using Lyceum.Platform.Demo;
-using Lyceum.Platform.Events;
 using Lyceum.Platform.Observability;
 using Lyceum.Platform.Startup;
 using Lyceum.Platform.Ui;
@@ -36,14 +36,14 @@ builder.Services
     .AddIdentityModule()
     .AddLyceumDemo()
     .AddLyceumAudit()
-    .AddLyceumEvents()
     .AddSchoolsModule()
     .AddAcademicsModule()
     .AddStudentsModule().AddStaffModule()
     .AddAttendanceModule()
     .AddBehaviourModule()
     .AddGradebookModule()
-    .AddTutoringModule();
+    .AddTutoringModule()
+    .AddMessagingModule(builder.Configuration);
 
 var app = builder.Build();
 
@@ -65,15 +65,16 @@ app.UseLyceumPipeline();
 app.MapApi()
     .MapIdentityEndpoints()
     .MapAuditEndpoints()
-    .MapNotificationsEndpoints()
     .MapSchoolsEndpoints()
     .MapAcademicsEndpoints()
     .MapStudentsEndpoints().MapStaffEndpoints()
     .MapAttendanceEndpoints()
     .MapBehaviourEndpoints()
     .MapGradebookEndpoints()
-    .MapTutoringEndpoints();
+    .MapTutoringEndpoints()
+    .MapMessagingEndpoints();
 app.MapTutoringFeeds();
+app.MapMessagingHub();
 app.MapLyceumUi();
 app.MapInvoiceDownloads();
 

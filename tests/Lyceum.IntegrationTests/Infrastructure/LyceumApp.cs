@@ -65,6 +65,8 @@ public sealed class LyceumApp : WebApplicationFactory<Program>
             ["Lyceum:RateLimits:SignInPerEmailPerMinute"] = "1000000",
             ["Lyceum:RateLimits:SignInPerIpPerMinute"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Without SMTP, mail is written to a folder: each app its own, not the shared data/ of the test run.
+            ["Lyceum:Mail:OutboxFolder"] = Path.Combine(Path.GetTempPath(), $"lyceum-mail-{Guid.NewGuid():N}"),
             ["Logging:LogLevel:Lyceum.Platform.Observability"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -2,6 +2,7 @@ using Lyceum.Modules.Academics;
 using Lyceum.Modules.Attendance;
 using Lyceum.Modules.Behaviour;
 using Lyceum.Modules.Gradebook;
+using Lyceum.Modules.Messaging;
 using Lyceum.Modules.Schools;
 using Lyceum.Modules.Staff;
 using Lyceum.Modules.Students;
@@ -138,6 +139,14 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+
+    public DbSet<NotificationSettings> NotificationSettings => Set<NotificationSettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -56,7 +56,7 @@ public static class AccessModule
                 o.DefaultChallengeScheme = SchemeSelector;
             })
             .AddPolicyScheme(SchemeSelector, "Bearer token for /api, cookie for pages", o =>
-                o.ForwardDefaultSelector = context => context.Request.Path.StartsWithSegments("/api")
+                o.ForwardDefaultSelector = context => context.Request.Path.StartsWithSegments("/api") || IsHubWithToken(context.Request)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
@@ -102,6 +102,16 @@ public static class AccessModule
                 // A token of a deactivated (or deleted) account is refused (401) from the next request, not when it expires.
                 o.Events = new JwtBearerEvents
                 {
+                    // WebSockets cannot carry an Authorization header from a browser: SignalR sends the token as a query value.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnTokenValidated = async context =>
                     {
                         if (context.Principal is { } principal
@@ -128,4 +138,11 @@ public static class AccessModule
 
         return builder;
     }
+
+    /// <summary>
+    /// A real-time hub (<c>/hubs/…</c>) reached with a bearer token (API clients, apps) rather than the page's cookie.
+    /// </summary>
+    private static bool IsHubWithToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/hubs")
+        && (request.Query.ContainsKey("access_token") || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase));
 }

@@ -62,6 +62,7 @@ public static class Permissions
     public const string UsersDelete = "users.delete";
     public const string RolesManage = "roles.manage";
     public const string AuditView = "audit.view";
+    public const string MessagingManage = "messaging.manage";
 
     private static readonly AccessScope[] AnyScope =
         [AccessScope.School, AccessScope.Department, AccessScope.OwnSections, AccessScope.OwnChildren, AccessScope.Self];
@@ -118,6 +119,7 @@ public static class Permissions
         new(UsersDelete, "Delete or deactivate user accounts", SchoolOnly, InstallWide: true),
         new(RolesManage, "Create and change roles and assign them to accounts", SchoolOnly, InstallWide: true),
         new(AuditView, "Read the audit trail", SchoolOnly, InstallWide: true),
+        new(MessagingManage, "See sent mail and the delivery log, and send failed deliveries again", SchoolOnly, InstallWide: true),
     ];
 
     private static readonly Dictionary<string, PermissionInfo> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);

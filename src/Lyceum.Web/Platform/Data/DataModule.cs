@@ -18,6 +18,8 @@ public static class DataModule
         builder.Services.AddSingleton<StampingInterceptor>();
         builder.Services.AddSingleton<AuditInterceptor>();
         builder.Services.AddSingleton<Modules.Tutoring.CalendarStampInterceptor>();
+        builder.Services.AddSingleton<Events.OutboxSignal>();
+        builder.Services.AddSingleton<Events.OutboxSignalInterceptor>();
         builder.Services.AddDbContextFactory<LyceumDbContext>((sp, options) =>
         {
             settings.Configure(options);
@@ -25,7 +27,7 @@ public static class DataModule
             // same save as the rows it versions (see CalendarStamp).
             options.AddInterceptors(
                 sp.GetRequiredService<StampingInterceptor>(), sp.GetRequiredService<AuditInterceptor>(),
-                sp.GetRequiredService<Modules.Tutoring.CalendarStampInterceptor>());
+                sp.GetRequiredService<Modules.Tutoring.CalendarStampInterceptor>(), sp.GetRequiredService<Events.OutboxSignalInterceptor>());
         });
         return builder;
     }

@@ -1,0 +1,89 @@
+using Lyceum.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lyceum.Modules.Messaging.Dispatch;
+
+/// <summary>
+/// The deliveries one node leased for one round, and how each outcome is written: at once after each send, so that a
+/// node dying mid-round sends again only what it had not yet recorded. The lease id is a concurrency token: a node
+/// whose lease expired and was taken over writes nothing.
+/// </summary>
+internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> leased, TimeProvider clock, MessagingSettings settings, ILogger logger)
+{
+    public IReadOnlyList<Delivery> Leased => leased;
+
+    /// <summary>Records one try of these deliveries: sent (no error), to be retried, or dead.</summary>
+    public async Task RecordAsync(IReadOnlyList<Delivery> rows, DeliveryException? error, string? address = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var row in rows)
+        {
+            row.Attempts++;
+            row.LeaseId = null;
+            row.LeasedUntil = null;
+            row.Address = address ?? row.Address;
+            row.AttemptLog.Add(new DeliveryAttempt { At = now, Node = OutboxDispatcher.Node, Succeeded = error is null, Error = Clip(error?.Message) });
+            if (error is null)
+            {
+                row.Status = DeliveryStatus.Sent;
+                row.SentAt = now;
+                row.LastError = null;
+            }
+            else if (error.Permanent || row.Attempts >= settings.MaxAttempts)
+            {
+                row.Status = DeliveryStatus.Dead;
+                row.LastError = Clip(error.Message);
+            }
+            else
+            {
+                row.NextAttemptAt = now + Backoff(row.Attempts, settings);
+                row.LastError = Clip(error.Message);
+            }
+        }
+
+        await SaveAsync(rows);
+    }
+
+    /// <summary>Nothing to send to (no address): kept as skipped, not retried, not an error.</summary>
+    public async Task SkipAsync(IReadOnlyList<Delivery> rows, string reason)
+    {
+        foreach (var row in rows)
+        {
+            row.Status = DeliveryStatus.Skipped;
+            row.LeaseId = null;
+            row.LeasedUntil = null;
+            row.LastError = reason;
+        }
+
+        await SaveAsync(rows);
+    }
+
+    /// <summary>The wait after the <paramref name="attempts"/>th failure: doubling from the base, capped, ±20 %.</summary>
+    public static TimeSpan Backoff(int attempts, MessagingSettings settings)
+    {
+        var seconds = Math.Min(settings.RetryMaxSeconds, settings.RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    private async Task SaveAsync(IReadOnlyList<Delivery> rows)
+    {
+        try
+        {
+            // Not cancellable: what was sent must be recorded even while the node shuts down.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            LogLeaseLost(logger, rows.Count);
+            foreach (var entry in db.ChangeTracker.Entries().ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+    }
+
+    private static string? Clip(string? text) => text is null || text.Length <= 500 ? text : text[..499] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} deliveries were taken over by another node after this node's lease expired; their outcome here is not recorded.")]
+    private static partial void LogLeaseLost(ILogger logger, int count);
+}

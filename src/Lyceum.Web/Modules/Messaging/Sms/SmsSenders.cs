@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Encodings.Web;
+using Lyceum.Modules.Messaging.Dispatch;
+
+namespace Lyceum.Modules.Messaging.Sms;
+
+/// <summary>One text message; <see cref="Key"/> is its idempotency key (recipient × event), sent to gateways that take one.</summary>
+public sealed record SmsMessage(string To, string Text, string Key);
+
+/// <summary>Sends text messages. Throws <see cref="DeliveryException"/> when it could not (permanent when retrying cannot help).</summary>
+public interface ISmsSender
+{
+    Task SendAsync(SmsMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>The default without a gateway: each text is written to the log (number and text), nothing leaves the machine.</summary>
+public sealed partial class LogSmsSender(ILogger<LogSmsSender> logger) : ISmsSender
+{
+    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        LogText(logger, message.To, message.Key, message.Text);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS (no gateway configured) to {To} [{Key}]: {Text}")]
+    private static partial void LogText(ILogger logger, string to, string key, string text);
+}
+
+/// <summary>
+/// <c>Lyceum:Sms:Gateway:*</c>: a generic HTTP gateway. The body is <see cref="BodyTemplate"/> with <c>{to}</c>,
+/// <c>{from}</c>, <c>{text}</c> and <c>{key}</c> replaced, each escaped for <see cref="ContentType"/> (JSON string
+/// escapes, or form URL-encoding). Twilio, for one: URL <c>https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json</c>,
+/// form body <c>To={to}&amp;From={from}&amp;Body={text}</c>, header <c>Authorization: Basic …</c>.
+/// </summary>
+public sealed class SmsGatewaySettings
+{
+    public const string Section = "Lyceum:Sms:Gateway";
+
+    public string? Url { get; set; }
+
+    /// <summary>One header, "Name: value", such as <c>Authorization: Bearer …</c>.</summary>
+    public string? AuthHeader { get; set; }
+
+    public string ContentType { get; set; } = "application/json";
+
+    public string BodyTemplate { get; set; } = """{"to":"{to}","from":"{from}","text":"{text}","reference":"{key}"}""";
+
+    /// <summary>The sender id or number, as the gateway wants it.</summary>
+    public string From { get; set; } = "Lyceum";
+
+    public int TimeoutSeconds { get; set; } = 15;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Url);
+}
+
+/// <summary>Sends through <see cref="SmsGatewaySettings"/>: 2xx is sent; 429 and 5xx are tried again later; other 4xx are final.</summary>
+public sealed class HttpSmsSender(HttpClient http, SmsGatewaySettings settings) : ISmsSender
+{
+    public async Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        var form = settings.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        string Escape(string value) => form ? Uri.EscapeDataString(value) : JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(value);
+        var body = settings.BodyTemplate
+            .Replace("{to}", Escape(message.To), StringComparison.Ordinal)
+            .Replace("{from}", Escape(settings.From), StringComparison.Ordinal)
+            .Replace("{text}", Escape(message.Text), StringComparison.Ordinal)
+            .Replace("{key}", Escape(message.Key), StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(settings.ContentType).MediaType!),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", message.Key);
+        if (settings.AuthHeader is { Length: > 0 } header && header.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
+        {
+            request.Headers.TryAddWithoutValidation(header[..colon].Trim(), header[(colon + 1)..].Trim());
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DeliveryException($"The SMS gateway could not be reached: {ex.Message}", inner: ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DeliveryException("The SMS gateway did not answer in time.", inner: ex);
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            var status = (int)response.StatusCode;
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            var retry = response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout;
+            throw new DeliveryException($"The SMS gateway answered {status}: {Clip(answer, 200)}", permanent: !retry);
+        }
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+}
