@@ -17,6 +17,7 @@ namespace Lyceum.IntegrationTests.Infrastructure;
 public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<MimeMessage> _received = new();
+    private readonly ConcurrentDictionary<SmtpServer.ISessionContext, byte> _sessions = new();
     private SmtpServer.SmtpServer? _server;
     private Task? _running;
 
@@ -25,6 +26,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public int Port { get; }
 
     public IReadOnlyList<MimeMessage> Received => [.. _received];
+
+    /// <summary>
+    /// How long storing each mail takes before it counts as received and is answered: a slow server, so that a long
+    /// dispatch is still under way when a test interrupts it. None by default.
+    /// </summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>Connections still being served: a mail sent by a client that has gone may still be being stored.</summary>
+    public int OpenSessions => _sessions.Count;
 
     public static async Task<TestSmtpServer> StartAsync()
     {
@@ -98,11 +108,17 @@ public sealed class TestSmtpServer : IAsyncDisposable
     {
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(_received));
+        services.Add(new Store(this));
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, e) => _sessions.TryAdd(e.Context, 0);
+        _server.SessionCompleted += SessionEnded;
+        _server.SessionFaulted += SessionEnded;
+        _server.SessionCancelled += SessionEnded;
         _running = _server.StartAsync(CancellationToken.None);
         return WaitListeningAsync(port);
     }
+
+    private void SessionEnded(object? sender, SmtpServer.SessionEventArgs e) => _sessions.TryRemove(e.Context, out _);
 
     private static async Task WaitListeningAsync(int port)
     {
@@ -130,13 +146,18 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> received) : MessageStore
+    private sealed class Store(TestSmtpServer server) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(
             SmtpServer.ISessionContext context, SmtpServer.IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (server.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(server.Delay, cancellationToken);
+            }
+
             await using var stream = new MemoryStream(buffer.ToArray());
-            received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            server._received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
         }
     }
