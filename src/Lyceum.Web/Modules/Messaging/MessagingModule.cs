@@ -31,6 +31,7 @@ public static class MessagingModule
             .AddScoped<NotificationCentre>()
             .AddScoped<NotificationPreferencesHandler>()
             .AddScoped<DeliveriesHandler>()
+            .AddScoped<SentMailHandler>()
             .AddHostedService<OutboxDispatcher>();
 
         if (gateway.IsConfigured)

@@ -185,11 +185,12 @@ public sealed partial class OutboxDispatcher(
             : await db.Schools.OrderBy(s => s.Id).Select(s => new Sender(s.Name, s.Email)).FirstOrDefaultAsync(cancellationToken) ?? new Sender("Lyceum", null);
         Sender SenderOf(Delivery d) => schoolOf.GetValueOrDefault(d.Notification!.EventId) is { } school && schools.TryGetValue(school, out var s) ? s : fallback;
 
-        var work = new Round(db, rows, clock, settings, logger);
+        var work = new Round(db, rows, until, clock, settings, logger);
         try
         {
             await SendMailAsync(work, rows.Where(r => r.Channel == DeliveryChannel.Email).ToList(), recipients, SenderOf, cancellationToken);
             await SendTextsAsync(work, rows.Where(r => r.Channel == DeliveryChannel.Sms).ToList(), recipients, SenderOf, cancellationToken);
+            await work.ReleaseRestAsync();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -255,6 +256,11 @@ public sealed partial class OutboxDispatcher(
         {
             foreach (var (unitRows, compose) in units)
             {
+                if (work.MustStop)
+                {
+                    break;
+                }
+
                 try
                 {
                     var message = await compose();
@@ -280,6 +286,11 @@ public sealed partial class OutboxDispatcher(
     {
         foreach (var row in rows)
         {
+            if (work.MustStop)
+            {
+                break;
+            }
+
             var n = row.Notification!;
             if (recipients.GetValueOrDefault(row.UserId) is not { Phone: { Length: > 0 } phone })
             {

@@ -8,9 +8,33 @@ namespace Lyceum.Modules.Messaging.Dispatch;
 /// node dying mid-round sends again only what it had not yet recorded. The lease id is a concurrency token: a node
 /// whose lease expired and was taken over writes nothing.
 /// </summary>
-internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> leased, TimeProvider clock, MessagingSettings settings, ILogger logger)
+internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> leased, DateTime leasedUntil, TimeProvider clock, MessagingSettings settings, ILogger logger)
 {
-    public IReadOnlyList<Delivery> Leased => leased;
+    /// <summary>
+    /// Whether to stop sending: the lease was lost, or less than a quarter of it is left (a slow channel), so that no
+    /// other node takes over a delivery this one is still sending. What is left is released by <see cref="ReleaseRestAsync"/>.
+    /// </summary>
+    public bool MustStop => _leaseLost || clock.GetUtcNow().UtcDateTime > leasedUntil.AddSeconds(-settings.LeaseSeconds / 4);
+
+    private bool _leaseLost;
+
+    /// <summary>Gives back, untried, the deliveries of the round that were not sent: the next round takes them at once.</summary>
+    public async Task ReleaseRestAsync()
+    {
+        var rest = leased.Where(d => d.LeaseId is not null && d.Status == DeliveryStatus.Pending).ToList();
+        if (rest.Count == 0 || _leaseLost)
+        {
+            return;
+        }
+
+        foreach (var row in rest)
+        {
+            row.LeaseId = null;
+            row.LeasedUntil = null;
+        }
+
+        await SaveAsync(rest);
+    }
 
     /// <summary>Records one try of these deliveries: sent (no error), to be retried, or dead.</summary>
     public async Task RecordAsync(IReadOnlyList<Delivery> rows, DeliveryException? error, string? address = null)
@@ -74,6 +98,8 @@ internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> 
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Another node holds these now: stop sending this round, it would only send what that node sends.
+            _leaseLost = true;
             LogLeaseLost(logger, rows.Count);
             foreach (var entry in db.ChangeTracker.Entries().ToList())
             {
