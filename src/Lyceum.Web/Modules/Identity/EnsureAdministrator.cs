@@ -4,7 +4,6 @@ using Lyceum.Platform.Data;
 using Lyceum.Platform.Identity;
 using Lyceum.Platform.Startup;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Modules.Identity;
 
@@ -78,11 +77,6 @@ public sealed partial class EnsureAdministrator(
             var role = await roles.FindByNameAsync(name);
             if (role is { IsPreset: true })
             {
-                if (name == RoleNames.Administrator)
-                {
-                    await GrantNewPermissionsAsync(roles, role, cancellationToken);
-                }
-
                 continue;
             }
 
@@ -102,24 +96,6 @@ public sealed partial class EnsureAdministrator(
                 Check(await roles.UpdateAsync(role), $"update role {name}");
             }
         }
-    }
-
-    /// <summary>
-    /// The Administrator preset is "everything": a permission added to the catalogue since it was seeded (a new
-    /// module's) is granted to it, install-wide, at start. Other presets stay as their administrators left them.
-    /// </summary>
-    private static async Task GrantNewPermissionsAsync(RoleManager<LyceumRole> roles, LyceumRole role, CancellationToken cancellationToken)
-    {
-        var held = await roles.Roles.Where(r => r.Id == role.Id).SelectMany(r => r.Grants.Select(g => g.Permission)).ToListAsync(cancellationToken);
-        var missing = RolePresets.GrantsOf(RoleNames.Administrator).Where(g => !held.Contains(g.Permission)).ToList();
-        if (missing.Count == 0)
-        {
-            return;
-        }
-
-        var tracked = await roles.Roles.Include(r => r.Grants).FirstAsync(r => r.Id == role.Id, cancellationToken);
-        tracked.Grants.AddRange(missing);
-        Check(await roles.UpdateAsync(tracked), $"grant {string.Join(", ", missing.Select(g => g.Permission))} to {role.Name}");
     }
 
     /// <summary>Printed, not logged: log sinks keep what they get, and a password must be seen exactly once.</summary>

@@ -37,7 +37,15 @@
             state.count = count;
             render();
         });
-        // After a reconnect the server sends the count again (OnConnected), so nothing missed stays wrong.
+        // After a reconnect the server sends the count again (OnConnected), so nothing missed stays wrong. When the
+        // automatic reconnects give up (a long outage, a deploy), start over a little later, for as long as the tab is open.
+        connection.onclose(() => {
+            if (state.connection === connection) {
+                state.connection = null;
+                state.count = null;
+                setTimeout(start, 5000);
+            }
+        });
         state.connection = connection;
         connection.start().catch(() => {
             state.connection = null;
@@ -53,7 +61,10 @@
             state.count = null;
             return;
         }
-        render();
+        // The page just rendered its own fresh number; the pushed one only wins while the connection is live.
+        if (state.connection && state.connection.state === signalR.HubConnectionState.Connected) {
+            render();
+        }
         start();
     }
 

@@ -46,7 +46,8 @@ public sealed class DispatchCrashTests(ITestOutputHelper output) : IDisposable
         try
         {
             first = AppProcess.StartServer(environment, _workDir);
-            await first.WaitUntilReadyAsync();
+            // Two cold starts of a real process, migrations included: generous under a loaded CI machine.
+            await first.WaitUntilReadyAsync(seconds: 180);
             var ready1 = clock.Elapsed;
             var expected = await WriteEventsAsync(database);
 
@@ -73,7 +74,7 @@ public sealed class DispatchCrashTests(ITestOutputHelper output) : IDisposable
             Assert.NotEmpty(leasedAtKill);
 
             second = AppProcess.StartServer(environment, _workDir);
-            await second.WaitUntilReadyAsync();
+            await second.WaitUntilReadyAsync(seconds: 180);
             var ready2 = clock.Elapsed;
             var deadline = DateTime.UtcNow.AddSeconds(120);
             int sent;

@@ -152,7 +152,11 @@ public sealed class DeliveriesHandler(IDbContextFactory<LyceumDbContext> context
             case DeliveryStatus.Skipped:
                 return new Error.Conflict($"Delivery {id} has nowhere to go: the account has no address for its channel. Add one, then the next notifications reach it.");
             case DeliveryStatus.Dead:
-                await Revive(db.Deliveries.Where(d => d.Id == id), cancellationToken);
+                // A digest goes out whole: its other dead items come back with it (one mail, one Message-ID).
+                var digest = await db.Deliveries.Where(d => d.Id == id && d.Digest).Select(d => new { d.UserId, d.DueAt }).FirstOrDefaultAsync(cancellationToken);
+                await Revive(
+                    digest is null ? db.Deliveries.Where(d => d.Id == id) : db.Deliveries.Where(d => d.Digest && d.UserId == digest.UserId && d.DueAt == digest.DueAt),
+                    cancellationToken);
                 wake.Raise();
                 break;
         }

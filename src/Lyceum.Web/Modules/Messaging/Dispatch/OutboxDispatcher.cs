@@ -185,7 +185,7 @@ public sealed partial class OutboxDispatcher(
             : await db.Schools.OrderBy(s => s.Id).Select(s => new Sender(s.Name, s.Email)).FirstOrDefaultAsync(cancellationToken) ?? new Sender("Lyceum", null);
         Sender SenderOf(Delivery d) => schoolOf.GetValueOrDefault(d.Notification!.EventId) is { } school && schools.TryGetValue(school, out var s) ? s : fallback;
 
-        var work = new Round(db, rows, until, clock, settings, logger);
+        var work = new Round(db, rows, lease, until, clock, settings, logger);
         try
         {
             await SendMailAsync(work, rows.Where(r => r.Channel == DeliveryChannel.Email).ToList(), recipients, SenderOf, cancellationToken);
@@ -256,7 +256,7 @@ public sealed partial class OutboxDispatcher(
         {
             foreach (var (unitRows, compose) in units)
             {
-                if (work.MustStop)
+                if (!await work.KeepLeaseAsync())
                 {
                     break;
                 }
@@ -286,7 +286,7 @@ public sealed partial class OutboxDispatcher(
     {
         foreach (var row in rows)
         {
-            if (work.MustStop)
+            if (!await work.KeepLeaseAsync())
             {
                 break;
             }
@@ -298,20 +298,26 @@ public sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            var text = $"{senderOf(row).Name}: {n.Title}";
-            if (n.Link is { } link && text.Length + link.Length < 300)
-            {
-                text += " " + new Uri(site.Current, link.TrimStart('/'));
-            }
-
             try
             {
+                var text = $"{senderOf(row).Name}: {n.Title}";
+                if (n.Link is { } link && text.Length + link.Length < 300)
+                {
+                    text += " " + new Uri(site.Current, link.TrimStart('/'));
+                }
+
                 await sms.SendAsync(new SmsMessage(phone, text, $"{n.EventId:N}.{n.UserId:N}.sms"), cancellationToken);
                 await work.RecordAsync([row], null, phone);
             }
             catch (DeliveryException ex)
             {
                 await work.RecordAsync([row], ex, phone);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A gateway setting or a link that cannot be used: recorded and retried like any failure, so one bad
+                // text never holds up the others.
+                await work.RecordAsync([row], new DeliveryException($"The text could not be sent: {ex.Message}", inner: ex), phone);
             }
         }
     }

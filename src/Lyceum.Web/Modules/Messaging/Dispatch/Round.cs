@@ -8,15 +8,41 @@ namespace Lyceum.Modules.Messaging.Dispatch;
 /// node dying mid-round sends again only what it had not yet recorded. The lease id is a concurrency token: a node
 /// whose lease expired and was taken over writes nothing.
 /// </summary>
-internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> leased, DateTime leasedUntil, TimeProvider clock, MessagingSettings settings, ILogger logger)
+internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> leased, Guid lease, DateTime leasedUntil, TimeProvider clock, MessagingSettings settings, ILogger logger)
 {
-    /// <summary>
-    /// Whether to stop sending: the lease was lost, or less than a quarter of it is left (a slow channel), so that no
-    /// other node takes over a delivery this one is still sending. What is left is released by <see cref="ReleaseRestAsync"/>.
-    /// </summary>
-    public bool MustStop => _leaseLost || clock.GetUtcNow().UtcDateTime > leasedUntil.AddSeconds(-settings.LeaseSeconds / 4);
-
     private bool _leaseLost;
+    private DateTime _leasedUntil = leasedUntil;
+
+    /// <summary>
+    /// Called before each send: once half the lease is gone (a slow channel, a big round) it is renewed for what this
+    /// round still holds, so no other node takes over a delivery this one is about to send. False when the lease was
+    /// lost (taken over after all): stop sending, what is left is another node's.
+    /// </summary>
+    public async Task<bool> KeepLeaseAsync()
+    {
+        if (_leaseLost)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < _leasedUntil.AddSeconds(-settings.LeaseSeconds / 2))
+        {
+            return true;
+        }
+
+        var until = now.AddSeconds(settings.LeaseSeconds);
+        var held = await db.Deliveries.Where(d => d.LeaseId == lease)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, until), CancellationToken.None);
+        if (held == 0 && leased.Any(d => d.LeaseId == lease))
+        {
+            _leaseLost = true;
+            return false;
+        }
+
+        _leasedUntil = until;
+        return true;
+    }
 
     /// <summary>Gives back, untried, the deliveries of the round that were not sent: the next round takes them at once.</summary>
     public async Task ReleaseRestAsync()

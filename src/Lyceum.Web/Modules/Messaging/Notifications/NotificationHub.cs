@@ -41,18 +41,34 @@ public sealed class AccountUserIdProvider : IUserIdProvider
     public string? GetUserId(HubConnectionContext connection) => AccountClaims.UserId(connection.User)?.ToString();
 }
 
-public sealed class HubUnreadCountPush(IHubContext<NotificationHub> hub, IDbContextFactory<LyceumDbContext> contexts) : IUnreadCountPush
+/// <summary>
+/// Best effort: the count lives in the database, so a push lost (Redis away, a client gone) is put right by the next
+/// one or a reload. A failure here never fails what caused it (a read mark, a dispatch round).
+/// </summary>
+public sealed partial class HubUnreadCountPush(IHubContext<NotificationHub> hub, IDbContextFactory<LyceumDbContext> contexts, ILogger<HubUnreadCountPush> logger) : IUnreadCountPush
 {
     public async Task PushAsync(IReadOnlyCollection<Guid> users, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        foreach (var chunk in users.Chunk(500))
+        try
         {
-            var counts = await NotificationCentre.UnreadCountsAsync(db, chunk, cancellationToken);
-            foreach (var user in chunk)
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            await using var db = await contexts.CreateDbContextAsync(timeout.Token);
+            foreach (var chunk in users.Chunk(500))
             {
-                await hub.Clients.User(user.ToString()).SendAsync("unread", counts.GetValueOrDefault(user), cancellationToken);
+                var counts = await NotificationCentre.UnreadCountsAsync(db, chunk, timeout.Token);
+                foreach (var user in chunk)
+                {
+                    await hub.Clients.User(user.ToString()).SendAsync("unread", counts.GetValueOrDefault(user), timeout.Token);
+                }
             }
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPushFailed(logger, users.Count, ex);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The unread counts of {Count} accounts could not be pushed to their open pages; they are right again at the next change or reload.")]
+    private static partial void LogPushFailed(ILogger logger, int count, Exception exception);
 }

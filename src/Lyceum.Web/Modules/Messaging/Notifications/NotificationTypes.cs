@@ -9,7 +9,7 @@ public sealed record ChannelSet(bool InApp, bool Email, bool Sms);
 
 /// <summary>
 /// A kind of notification people choose channels for, and the module events that are of this kind. Its
-/// <see cref="Key"/> is what preferences and the API use; its label is in Text.resx as <c>NotificationType_{Key}</c>.
+/// <see cref="Key"/> is what preferences and the API use; its label is <see cref="NotificationTypeLabels"/>'s.
 /// </summary>
 public sealed record NotificationType(string Key, ChannelSet Defaults, IReadOnlyList<string> EventTypes);
 
