@@ -1210,6 +1210,57 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.ToTable("TermGrades");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Messaging.Broadcast", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Recipients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SchoolId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("SenderId", "SentAt");
+
+                    b.ToTable("Broadcasts");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Messaging.Delivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1304,6 +1355,71 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.ToTable("NotificationDeliveryAttempts", (string)null);
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Messaging.Message", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ThreadId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderId", "SentAt");
+
+                    b.HasIndex("ThreadId", "SentAt");
+
+                    b.ToTable("Messages");
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Messaging.MessageThread", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastMessageAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StartedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastMessageAt");
+
+                    b.HasIndex("StartedById");
+
+                    b.ToTable("MessageThreads");
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Messaging.NotificationPreference", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1341,6 +1457,24 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.HasKey("UserId");
 
                     b.ToTable("NotificationSettings");
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Messaging.ThreadParticipant", b =>
+                {
+                    b.Property<long>("ThreadId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ThreadId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("MessageThreadParticipants", (string)null);
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>
@@ -2683,6 +2817,10 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Channels")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("DispatchedAt")
                         .HasColumnType("TEXT");
 
@@ -3502,6 +3640,15 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Navigation("Student");
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Messaging.Broadcast", b =>
+                {
+                    b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
+                        .WithMany()
+                        .HasForeignKey("SenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Messaging.Delivery", b =>
                 {
                     b.HasOne("Lyceum.Platform.Events.Notification", "Notification")
@@ -3522,6 +3669,30 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lyceum.Modules.Messaging.Message", b =>
+                {
+                    b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
+                        .WithMany()
+                        .HasForeignKey("SenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lyceum.Modules.Messaging.MessageThread", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Messaging.MessageThread", b =>
+                {
+                    b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
+                        .WithMany()
+                        .HasForeignKey("StartedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lyceum.Modules.Messaging.NotificationPreference", b =>
                 {
                     b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
@@ -3533,6 +3704,21 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Lyceum.Modules.Messaging.NotificationSettings", b =>
                 {
+                    b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Messaging.ThreadParticipant", b =>
+                {
+                    b.HasOne("Lyceum.Modules.Messaging.MessageThread", null)
+                        .WithMany("Participants")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Lyceum.Platform.Identity.LyceumUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -3984,6 +4170,13 @@ namespace Lyceum.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Lyceum.Modules.Messaging.Delivery", b =>
                 {
                     b.Navigation("AttemptLog");
+                });
+
+            modelBuilder.Entity("Lyceum.Modules.Messaging.MessageThread", b =>
+                {
+                    b.Navigation("Messages");
+
+                    b.Navigation("Participants");
                 });
 
             modelBuilder.Entity("Lyceum.Modules.Schools.AcademicYear", b =>

@@ -148,6 +148,14 @@ public class LyceumDbContext(DbContextOptions<LyceumDbContext> options)
 
     public DbSet<NotificationSettings> NotificationSettings => Set<NotificationSettings>();
 
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+
+    public DbSet<ThreadParticipant> ThreadParticipants => Set<ThreadParticipant>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

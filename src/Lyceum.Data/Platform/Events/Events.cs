@@ -29,6 +29,12 @@ public sealed class OutboxMessage : IUnaudited
     public DateTime OccurredAt { get; set; }
 
     public DateTime? DispatchedAt { get; set; }
+
+    /// <summary>
+    /// Channels the sender chose for everyone, over each recipient's preferences (a broadcast): "email", "sms",
+    /// "email,sms", or "" for in-app only. Null: each recipient's preferences decide.
+    /// </summary>
+    public string? Channels { get; set; }
 }
 
 /// <summary>An in-app notification for one account, created with the event it tells of.</summary>
@@ -60,6 +66,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     {
         b.Property(x => x.Type).HasMaxLength(80);
         b.Property(x => x.Payload).Metadata.SetMaxLength(null);
+        b.Property(x => x.Channels).HasMaxLength(40);
         b.HasIndex(x => x.EventId).IsUnique();
         b.HasIndex(x => x.DispatchedAt);
     }

@@ -1,8 +1,10 @@
+using Lyceum.Modules.Messaging.Broadcasts;
 using Lyceum.Modules.Messaging.Dispatch;
 using Lyceum.Modules.Messaging.Email;
 using Lyceum.Modules.Messaging.Notifications;
 using Lyceum.Modules.Messaging.Preferences;
 using Lyceum.Modules.Messaging.Sms;
+using Lyceum.Modules.Messaging.Threads;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Lyceum.Modules.Messaging;
@@ -20,6 +22,7 @@ public static class MessagingModule
         var gateway = configuration.GetSection(SmsGatewaySettings.Section).Get<SmsGatewaySettings>() ?? new SmsGatewaySettings();
         services
             .AddSingleton(configuration.GetSection(MessagingSettings.Section).Get<MessagingSettings>() ?? new MessagingSettings())
+            .AddSingleton(configuration.GetSection(MessageLimits.Section).Get<MessageLimits>() ?? new MessageLimits())
             .AddSingleton(mail)
             .AddSingleton(gateway)
             .AddSingleton<FolderMailTransport>()
@@ -32,6 +35,8 @@ public static class MessagingModule
             .AddScoped<NotificationPreferencesHandler>()
             .AddScoped<DeliveriesHandler>()
             .AddScoped<SentMailHandler>()
+            .AddScoped<MessagesHandler>()
+            .AddScoped<BroadcastsHandler>()
             .AddHostedService<OutboxDispatcher>();
 
         if (gateway.IsConfigured)
@@ -54,7 +59,7 @@ public static class MessagingModule
     }
 
     public static IEndpointRouteBuilder MapMessagingEndpoints(this IEndpointRouteBuilder api) =>
-        api.MapNotificationCentre().MapNotificationPreferences().MapDeliveries();
+        api.MapNotificationCentre().MapNotificationPreferences().MapDeliveries().MapMessages().MapBroadcasts();
 
     /// <summary>The bell's live connection, outside <c>/api/v1</c>: pages sign in to it with their cookie.</summary>
     public static IEndpointRouteBuilder MapMessagingHub(this IEndpointRouteBuilder app)

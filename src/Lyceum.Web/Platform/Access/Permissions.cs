@@ -55,6 +55,7 @@ public static class Permissions
     public const string FinanceEdit = "finance.edit";
     public const string MessagesSend = "messages.send";
     public const string BroadcastsSend = "broadcasts.send";
+    public const string BroadcastsTutors = "broadcasts.tutors";
     public const string AnalyticsView = "analytics.view";
     public const string UsersView = "users.view";
     public const string UsersCreate = "users.create";
@@ -111,7 +112,8 @@ public static class Permissions
         new(FinanceView, "See rates, revenue and every invoice and payment", SchoolOnly),
         new(FinanceEdit, "Set rates, issue invoices and record payments", SchoolOnly),
         new(MessagesSend, "Send messages", AnyScope),
-        new(BroadcastsSend, "Broadcast to a role, section or school", AnyScope),
+        new(BroadcastsSend, "Broadcast to a role, section, year group or school", AnyScope),
+        new(BroadcastsTutors, "Broadcast to the tutors (a coordinator's announcements)", SchoolOnly),
         new(AnalyticsView, "See dashboards and analytics", AnyScope),
         new(UsersView, "See user accounts", SchoolOnly, InstallWide: true),
         new(UsersCreate, "Create and invite user accounts", SchoolOnly, InstallWide: true),

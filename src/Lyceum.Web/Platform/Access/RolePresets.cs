@@ -26,7 +26,7 @@ public static class RolePresets
             StudentsView, StudentsCreate, StudentsEdit, GuardiansView, GuardiansCreate, GuardiansEdit, StaffView,
             SchoolView, SectionsView, EnrollmentsEdit, AttendanceView, AttendanceEdit, BehaviourView, BehaviourCreate,
             DetentionsView, DetentionsEdit, GradesView, ReportCardsPrint, SessionsView, SessionsCreate, SessionsEdit,
-            SessionsLog, MessagesSend, UsersView, UsersCreate, UsersEdit),
+            SessionsLog, MessagesSend, BroadcastsTutors, UsersView, UsersCreate, UsersEdit),
         RoleNames.Teacher =>
         [
             .. Grants(AccessScope.OwnSections,

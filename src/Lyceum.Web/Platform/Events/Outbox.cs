@@ -27,8 +27,9 @@ public sealed record NotificationDraft(Guid UserId, string Title, string? Body, 
 public static class Outbox
 {
     public static Guid Add(
-        LyceumDbContext db, DateTime now, string type, object payload, int? schoolId, IEnumerable<NotificationDraft> recipients, Guid? id = null)
+        LyceumDbContext db, DateTime now, string type, object payload, int? schoolId, IEnumerable<NotificationDraft> recipients, Guid? id = null, string? channels = null)
     {
+        // channels: the sender's choice for everyone (a broadcast), over each recipient's preferences.
         // A caller that must not raise the same event twice (one absence event per student and day) derives the id.
         var eventId = id ?? Guid.NewGuid();
         db.OutboxMessages.Add(new OutboxMessage
@@ -38,6 +39,7 @@ public static class Outbox
             Payload = JsonSerializer.Serialize(payload, JsonSerializerOptions.Web),
             SchoolId = schoolId,
             OccurredAt = now,
+            Channels = channels,
         });
         foreach (var draft in recipients.DistinctBy(r => r.UserId))
         {

@@ -19,8 +19,12 @@ public sealed class MessagingApps : IAsyncLifetime
 
     public TestSmsGateway Sms { get; private set; } = null!;
 
+    /// <summary>The per-sender limit these apps run with (the default is 20), so a test can reach it quickly.</summary>
+    public const int MessagesPerMinute = 6;
+
     public static IDictionary<string, string?> FastRetries => new Dictionary<string, string?>
     {
+        ["Lyceum:RateLimits:MessagesPerMinute"] = MessagesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Lyceum:Messaging:PollSeconds"] = "0.2",
         ["Lyceum:Messaging:RetryBaseSeconds"] = "0.2",
         ["Lyceum:Messaging:RetryMaxSeconds"] = "1",

@@ -89,7 +89,7 @@ public sealed partial class OutboxDispatcher(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var events = await db.OutboxMessages.Where(o => o.DispatchedAt == null)
             .OrderBy(o => o.Id).Take(settings.BatchSize)
-            .Select(o => new { o.Id, o.EventId, o.Type, o.SchoolId })
+            .Select(o => new { o.Id, o.EventId, o.Type, o.SchoolId, o.Channels })
             .ToListAsync(cancellationToken);
         var timeZones = new Dictionary<int, TimeZoneInfo>();
         var bells = new HashSet<Guid>();
@@ -114,7 +114,9 @@ public sealed partial class OutboxDispatcher(
             var zone = await TimeZoneAsync(db, message.SchoolId, timeZones, cancellationToken);
             foreach (var notification in notifications)
             {
-                var wanted = channels[notification.UserId];
+                // A sender's choice (a broadcast) stands over preferences and is not held for a digest.
+                var chosen = message.Channels?.Split(',');
+                var wanted = chosen is null ? channels[notification.UserId] : new ChannelSet(true, chosen.Contains("email"), chosen.Contains("sms"));
                 if (wanted.InApp)
                 {
                     bells.Add(notification.UserId);
@@ -122,7 +124,7 @@ public sealed partial class OutboxDispatcher(
 
                 if (wanted.Email)
                 {
-                    var due = digests.TryGetValue(notification.UserId, out var hour) ? NextDigest(now, hour, zone) : now;
+                    var due = chosen is null && digests.TryGetValue(notification.UserId, out var hour) ? NextDigest(now, hour, zone) : now;
                     db.Deliveries.Add(New(notification.Id, notification.UserId, DeliveryChannel.Email, due, digest: due != now, now));
                 }
 
