@@ -24,6 +24,7 @@ public sealed class AccessMatrixTests(AppFixture fixture)
     private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
     private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
     private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
+    private const HttpStatusCode BadRequest = HttpStatusCode.BadRequest;
 
     /// <summary>The callers, in the order of each row's expected statuses.</summary>
     private static readonly string?[] Callers = [null, .. RoleNames.Presets];
@@ -61,6 +62,26 @@ public sealed class AccessMatrixTests(AppFixture fixture)
             Unauthorized, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("POST /api/v1/messaging/deliveries/retry-dead", c => Task.FromResult(Post("/api/v1/messaging/deliveries/retry-dead", new { })),
             Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/messages/contacts", c => Task.FromResult(Get("/api/v1/messages/contacts")),
+            Unauthorized, Ok, Ok, Ok, Ok, Ok, Forbidden),
+        new Row("GET /api/v1/messages/threads", c => Task.FromResult(Get("/api/v1/messages/threads")),
+            Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok),
+        new Row("GET /api/v1/messages/threads/{id:long}", c => Task.FromResult(Get("/api/v1/messages/threads/999999999")),
+            Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound),
+        new Row("POST /api/v1/messages/threads", c => Task.FromResult(Post("/api/v1/messages/threads", new { to = new[] { Guid.NewGuid() }, subject = "Hi", body = "Hello" })),
+            Unauthorized, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, Forbidden),
+        new Row("POST /api/v1/messages/threads/{id:long}/messages", c => Task.FromResult(Post("/api/v1/messages/threads/999999999/messages", new { body = "Hello" })),
+            Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, Forbidden),
+        new Row("POST /api/v1/messages/threads/{id:long}/read", c => Task.FromResult(Post("/api/v1/messages/threads/999999999/read", new { })),
+            Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound),
+        new Row("POST /api/v1/messaging/broadcasts/", c => Task.FromResult(Post("/api/v1/messaging/broadcasts", new { subject = "Hi", body = "Hello", audience = new { kind = "school", schoolId = 999999 } })),
+            Unauthorized, BadRequest, BadRequest, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("POST /api/v1/messaging/broadcasts/preview", c => Task.FromResult(Post("/api/v1/messaging/broadcasts/preview", new { kind = "school", schoolId = 999999 })),
+            Unauthorized, BadRequest, BadRequest, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/messaging/broadcasts/", c => Task.FromResult(Get("/api/v1/messaging/broadcasts")),
+            Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden),
+        new Row("GET /api/v1/messaging/broadcasts/{id:long}", c => Task.FromResult(Get("/api/v1/messaging/broadcasts/999999999")),
+            Unauthorized, NotFound, NotFound, Forbidden, Forbidden, Forbidden, Forbidden),
         new Row("GET /api/v1/students/", c => Task.FromResult(Get("/api/v1/students")),
             Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok),
         new Row("GET /api/v1/students/{id:int}", async c => Get($"/api/v1/students/{(await c.OtherStudentAsync()).Id}"),
