@@ -33,6 +33,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// </summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Recipients refused at RCPT TO with 550 (no such mailbox): a final answer for that mail.</summary>
+    public ConcurrentDictionary<string, byte> RefusedRecipients { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When set, every mail is refused with this answer at the end of DATA (such as 554 relaying denied).</summary>
+    public SmtpResponse? RefuseMessages { get; set; }
+
     /// <summary>Connections still being served: a mail sent by a client that has gone may still be being stored.</summary>
     public int OpenSessions => _sessions.Count;
 
@@ -109,6 +115,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new Filter(this));
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, e) => _sessions.TryAdd(e.Context, 0);
         _server.SessionCompleted += SessionEnded;
@@ -156,9 +163,21 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 await Task.Delay(server.Delay, cancellationToken);
             }
 
+            if (server.RefuseMessages is { } refusal)
+            {
+                return refusal;
+            }
+
             await using var stream = new MemoryStream(buffer.ToArray());
             server._received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
         }
+    }
+
+    private sealed class Filter(TestSmtpServer server) : MailboxFilter
+    {
+        public override Task<bool> CanDeliverToAsync(
+            SmtpServer.ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken) =>
+            Task.FromResult(!server.RefusedRecipients.ContainsKey($"{to.User}@{to.Host}"));
     }
 }

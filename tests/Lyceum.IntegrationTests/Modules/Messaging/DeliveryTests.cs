@@ -231,6 +231,37 @@ public sealed class DeliveryTests(MessagingApps apps) : IClassFixture<MessagingA
         Assert.Single(apps.Smtp.To(address));
     }
 
+    [Theory, AllProviders]
+    public async Task A_refused_recipient_is_final_while_a_refused_message_waits_for_the_server_to_be_set_right(DatabaseProvider provider)
+    {
+        var app = await apps.App(provider);
+        var (refusedUser, refusedAddress, _) = await GuardianAsync(app);
+        var (user, address, _) = await GuardianAsync(app);
+        apps.Smtp.RefusedRecipients.TryAdd(refusedAddress, 0);
+        apps.Smtp.RefuseMessages = new SmtpServer.Protocol.SmtpResponse(SmtpServer.Protocol.SmtpReplyCode.TransactionFailed, "5.7.1 Relaying denied");
+        try
+        {
+            await MessagingApps.NotifyAsync(app, EventTypes.Incident, "No such mailbox", null, null, null, refusedUser);
+            await MessagingApps.NotifyAsync(app, EventTypes.Incident, "Relay denied for now", null, null, null, user);
+
+            // 550 at RCPT TO: dead after its first try. 554 at DATA (the server's set-up): tried again and again.
+            await WaitUntilAsync(app, db => db.Deliveries.CountAsync(d => d.UserId == refusedUser && d.Status == DeliveryStatus.Dead), n => n == 1);
+            await WaitUntilAsync(app, db => db.Deliveries.Where(d => d.UserId == user).SumAsync(d => d.Attempts), n => n >= 3);
+            Assert.Equal(DeliveryStatus.Pending, await app.QueryAsync(db => db.Deliveries.Where(d => d.UserId == user).Select(d => d.Status).SingleAsync()));
+        }
+        finally
+        {
+            apps.Smtp.RefuseMessages = null;
+            apps.Smtp.RefusedRecipients.Clear();
+        }
+
+        await apps.Smtp.WaitAsync(m => m.Any(x => To(x, address)));
+        var dead = await app.QueryAsync(db => db.Deliveries.SingleAsync(d => d.UserId == refusedUser));
+        Assert.Equal(1, dead.Attempts);
+        Assert.Contains("550", dead.LastError, StringComparison.Ordinal);
+        Assert.Empty(apps.Smtp.To(refusedAddress));
+    }
+
     private static bool To(MimeMessage message, string address) =>
         message.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase));
 

@@ -26,8 +26,13 @@ public sealed class MessagingSettings
     public double LeaseSeconds { get; set; } = 120;
 }
 
-/// <summary>A send that failed: <see cref="Permanent"/> when trying again cannot help (the address was refused).</summary>
-public sealed class DeliveryException(string message, bool permanent = false, Exception? inner = null) : Exception(message, inner)
+/// <summary>
+/// A send that failed: <see cref="Permanent"/> when trying again cannot help (the address was refused);
+/// <see cref="ConnectionLost"/> when the channel itself went away, so the rest of the round would fail the same way.
+/// </summary>
+public sealed class DeliveryException(string message, bool permanent = false, Exception? inner = null, bool connectionLost = false) : Exception(message, inner)
 {
     public bool Permanent { get; } = permanent;
+
+    public bool ConnectionLost { get; } = connectionLost;
 }

@@ -256,8 +256,9 @@ public sealed partial class OutboxDispatcher(
 
         await using (connection)
         {
-            foreach (var (unitRows, compose) in units)
+            for (var i = 0; i < units.Count; i++)
             {
+                var (unitRows, compose) = units[i];
                 if (!await work.KeepLeaseAsync())
                 {
                     break;
@@ -268,6 +269,13 @@ public sealed partial class OutboxDispatcher(
                     var message = await compose();
                     await connection.SendAsync(message, cancellationToken);
                     await work.RecordAsync(unitRows, null, message.To.Mailboxes.FirstOrDefault()?.Address);
+                }
+                catch (DeliveryException ex) when (ex.ConnectionLost)
+                {
+                    // The server went away mid-round: the rest would each wait out a timeout to fail the same way.
+                    LogChannelDown(logger, "e-mail", ex.Message);
+                    await work.RecordAsync([.. units.Skip(i).SelectMany(u => u.Rows)], ex);
+                    break;
                 }
                 catch (DeliveryException ex)
                 {

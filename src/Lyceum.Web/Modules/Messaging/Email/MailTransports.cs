@@ -51,12 +51,15 @@ public sealed class SmtpMailTransport(MailSettings settings) : IMailTransport
             }
             catch (SmtpCommandException ex)
             {
-                // 5xx is the server's final answer (no such mailbox, refused); 4xx asks to try later.
-                throw new DeliveryException($"The mail server refused it: {(int)ex.StatusCode} {ex.Message}", permanent: (int)ex.StatusCode >= 500, ex);
+                // Only a refused recipient (5xx at RCPT TO: no such mailbox) is final for this mail. A 5xx for the
+                // sender or the message (530 authentication required, 554 relay denied) is most often the server's
+                // set-up, which an administrator can fix: those wait and are tried again like a 4xx.
+                var final = ex.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)ex.StatusCode >= 500;
+                throw new DeliveryException($"The mail server refused it: {(int)ex.StatusCode} {ex.Message}", permanent: final, ex);
             }
             catch (Exception ex) when (ex is SmtpProtocolException or ServiceNotConnectedException or IOException or TimeoutException)
             {
-                throw new DeliveryException($"The mail server connection failed: {ex.Message}", inner: ex);
+                throw new DeliveryException($"The mail server connection failed: {ex.Message}", inner: ex, connectionLost: true);
             }
         }
 
