@@ -18,7 +18,7 @@ public sealed class OutboxMessage : IUnaudited
     /// <summary>The event's identity: idempotency key for consumers (recipient × event).</summary>
     public Guid EventId { get; set; }
 
-    /// <summary>e.g. <c>attendance.unexplained-absence</c>, <c>behaviour.incident</c>, <c>behaviour.detention-scheduled</c>.</summary>
+    /// <summary>e.g. <c>attendance.unexplained-absence</c>, <c>attendance.late</c>, <c>behaviour.incident</c>, <c>behaviour.detention-scheduled</c>.</summary>
     public required string Type { get; set; }
 
     /// <summary>The event as JSON.</summary>

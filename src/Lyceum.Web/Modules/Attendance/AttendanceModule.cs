@@ -16,7 +16,7 @@ namespace Lyceum.Modules.Attendance;
 /// <summary>
 /// Attendance codes (data), the registration mode per year group with form tutors, registers per section meeting or
 /// daily AM/PM per form, their submission and amendment, the missing-registers view and the summaries. Writes an
-/// outbox event (and the guardians' notifications) for each unexplained absence.
+/// outbox event (and the guardians' notifications) for each unexplained absence and late arrival, once per student and day.
 /// </summary>
 public static class AttendanceModule
 {

@@ -8,6 +8,7 @@ namespace Lyceum.Platform.Events;
 public static class EventTypes
 {
     public const string UnexplainedAbsence = "attendance.unexplained-absence";
+    public const string Late = "attendance.late";
     public const string Incident = "behaviour.incident";
     public const string BehaviourAlert = "behaviour.alert";
     public const string DetentionScheduled = "behaviour.detention-scheduled";
@@ -30,7 +31,7 @@ public static class Outbox
         LyceumDbContext db, DateTime now, string type, object payload, int? schoolId, IEnumerable<NotificationDraft> recipients, Guid? id = null, string? channels = null)
     {
         // channels: the sender's choice for everyone (a broadcast), over each recipient's preferences.
-        // A caller that must not raise the same event twice (one absence event per student and day) derives the id.
+        // A caller that must not raise the same event twice (one absence or late event per student and day) derives the id.
         var eventId = id ?? Guid.NewGuid();
         db.OutboxMessages.Add(new OutboxMessage
         {

@@ -70,6 +70,36 @@ public sealed class RegisterTests(AppFixture fixture)
     }
 
     [Theory, AllProviders]
+    public async Task A_late_arrival_notifies_the_guardian_once_a_day_and_again_when_another_day_is_amended_to_late(DatabaseProvider provider)
+    {
+        var app = await fixture.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await AttendanceSchool.NewAsync(app, admin);
+        var ann = s.Students[0];
+
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today), s.Marks((ann, "L")))).JsonAsync();
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(s.Today, s.P2), s.Marks((ann, "L")))).JsonAsync(); // late to the afternoon too
+
+        Assert.Single(await app.QueryAsync(db => db.OutboxMessages.Where(o => o.Type == EventTypes.Late && o.Payload.Contains($"\"studentId\":{ann},")).ToListAsync()));
+        var inbox = await (await s.Guardian.GetAsync("/api/v1/notifications")).JsonAsync();
+        var note = Assert.Single(inbox["items"]!.AsArray())!;
+        Assert.Equal("late", note["kind"]!.GetValue<string>());
+        Assert.Equal("Ann Abbot arrived late", note["title"]!.GetValue<string>());
+        Assert.Contains("arrived 5 minutes late", note["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"/students/{ann}?tab=attendance", note["link"]!.GetValue<string>());
+
+        // Yesterday's register said present; amended to late, it tells the guardian about that day.
+        var yesterday = s.Today.AddDays(-1);
+        await (await s.Teacher.PutAsJsonAsync(s.Lesson(yesterday), s.Marks())).JsonAsync();
+        Assert.Single((await (await s.Guardian.GetAsync("/api/v1/notifications")).JsonAsync())["items"]!.AsArray());
+        var amended = await (await s.Teacher.PutAsJsonAsync(s.Lesson(yesterday), s.Marks("Came in after the bell", (ann, "L")))).JsonAsync();
+        Assert.Equal("amended", amended["outcome"]!.GetValue<string>());
+        var items = (await (await s.Guardian.GetAsync("/api/v1/notifications")).JsonAsync())["items"]!.AsArray();
+        Assert.Equal(2, items.Count);
+        Assert.All(items, i => Assert.Equal("late", i!["kind"]!.GetValue<string>()));
+    }
+
+    [Theory, AllProviders]
     public async Task Other_marks_for_a_taken_register_need_a_reason_and_the_amendment_is_recorded(DatabaseProvider provider)
     {
         var app = await fixture.App(provider);

@@ -144,7 +144,7 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
             Marks = [.. marks],
         };
         db.Registers.Add(register);
-        await RaiseAbsencesAsync(db, occasion, codes, marks, now, cancellationToken);
+        await RaiseDailyEventsAsync(db, occasion, codes, marks, now, cancellationToken);
         await db.SaveChangesAsync(CancellationToken.None);
         return Sheet(occasion, codes, register, SubmitOutcome.Created);
     }
@@ -190,14 +190,15 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var newlyAbsent = new List<AttendanceMark>();
+        // Marks amended into an unexplained absence or a late arrival (not those that already were one).
+        var newlyNoticed = new List<AttendanceMark>();
         foreach (var mark in changed)
         {
             if (byStudent.TryGetValue(mark.StudentId, out var stored))
             {
-                if (!IsUnexplained(stored.CodeId, codes) && IsUnexplained(mark.CodeId, codes))
+                if (EventOf(mark.CodeId, codes) is { } type && type != EventOf(stored.CodeId, codes))
                 {
-                    newlyAbsent.Add(mark);
+                    newlyNoticed.Add(mark);
                 }
 
                 stored.CodeId = mark.CodeId;
@@ -209,7 +210,7 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
             else
             {
                 register.Marks.Add(mark);
-                newlyAbsent.Add(mark);
+                newlyNoticed.Add(mark);
             }
         }
 
@@ -223,51 +224,68 @@ public sealed class TakeRegisterHandler(IDbContextFactory<LyceumDbContext> conte
             Reason = reason.Trim(),
             Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
         });
-        await RaiseAbsencesAsync(db, occasion, codes, newlyAbsent, now, cancellationToken);
+        await RaiseDailyEventsAsync(db, occasion, codes, newlyNoticed, now, cancellationToken);
         await db.SaveChangesAsync(CancellationToken.None);
         return Sheet(occasion, codes, register, SubmitOutcome.Amended);
     }
 
     /// <summary>
-    /// One event per student and day for an unexplained absence (however many lessons they miss), with an in-app
-    /// notification to each guardian who hears about them. The event id is derived from the student and the date, so a
-    /// second register the same day finds it and adds nothing.
+    /// One event per student and day for an unexplained absence, and one for a late arrival (however many lessons
+    /// they miss or are late to), each with an in-app notification to every guardian who hears about them. The event
+    /// id is derived from the type, the student and the date, so a second register the same day finds it and adds
+    /// nothing.
     /// </summary>
-    private static async Task RaiseAbsencesAsync(
+    private static async Task RaiseDailyEventsAsync(
         LyceumDbContext db, RegisterOccasion occasion, IReadOnlyList<CodeView> codes, IReadOnlyList<AttendanceMark> marks, DateTime now, CancellationToken cancellationToken)
     {
-        var absent = marks.Where(m => IsUnexplained(m.CodeId, codes)).Select(m => m.StudentId).Distinct().ToList();
-        if (absent.Count == 0)
+        var raised = marks
+            .Select(m => (Mark: m, Type: EventOf(m.CodeId, codes)))
+            .Where(x => x.Type is not null)
+            .DistinctBy(x => (x.Mark.StudentId, x.Type))
+            .Select(x => (x.Mark, Type: x.Type!, Id: DailyEventId(x.Type!, x.Mark.StudentId, occasion.Date)))
+            .ToList();
+        if (raised.Count == 0)
         {
             return;
         }
 
-        var ids = absent.ToDictionary(s => s, s => AbsenceEventId(s, occasion.Date));
-        var eventIds = ids.Values.ToList();
+        var eventIds = raised.Select(x => x.Id).ToList();
         var known = await db.OutboxMessages.Where(o => eventIds.Contains(o.EventId)).Select(o => o.EventId).ToListAsync(cancellationToken);
-        var guardians = await Outbox.GuardianAccountsAsync(db, absent, cancellationToken);
+        var guardians = await Outbox.GuardianAccountsAsync(db, raised.Select(x => x.Mark.StudentId).Distinct().ToList(), cancellationToken);
         var names = occasion.Roster.ToDictionary(r => r.StudentId, r => $"{r.PreferredName ?? r.FirstName} {r.LastName}");
-        foreach (var student in absent.Where(s => !known.Contains(ids[s])))
+        var what = occasion.Section is { } section ? $"{section}, {occasion.Period}" : $"{occasion.FormGroup} {occasion.Session} registration";
+        foreach (var (mark, type, id) in raised.Where(x => !known.Contains(x.Id)))
         {
-            var what = occasion.Section is { } section ? $"{section}, {occasion.Period}" : $"{occasion.FormGroup} {occasion.Session} registration";
+            var student = mark.StudentId;
+            var name = names[student];
+            var late = type == EventTypes.Late;
+            object payload = late
+                ? new { studentId = student, date = occasion.Date, slot = occasion.Slot, sectionId = occasion.SectionId, formGroup = occasion.FormGroup, lateMinutes = mark.LateMinutes }
+                : new { studentId = student, date = occasion.Date, slot = occasion.Slot, sectionId = occasion.SectionId, formGroup = occasion.FormGroup };
+            var title = late ? $"{name} arrived late" : $"{name} was marked absent";
+            var body = !late
+                ? $"{name} was marked absent without an explanation on {occasion.Date:dddd d MMMM} ({what}). Please contact the school."
+                : mark.LateMinutes is { } minutes and > 0
+                    ? $"{name} arrived {minutes} {(minutes == 1 ? "minute" : "minutes")} late on {occasion.Date:dddd d MMMM} ({what})."
+                    : $"{name} arrived late on {occasion.Date:dddd d MMMM} ({what}).";
             Outbox.Add(
-                db, now, EventTypes.UnexplainedAbsence,
-                new { studentId = student, date = occasion.Date, slot = occasion.Slot, sectionId = occasion.SectionId, formGroup = occasion.FormGroup },
-                occasion.SchoolId,
-                guardians[student].Select(user => new NotificationDraft(
-                    user,
-                    $"{names[student]} was marked absent",
-                    $"{names[student]} was marked absent without an explanation on {occasion.Date:dddd d MMMM} ({what}). Please contact the school.",
-                    $"/students/{student}?tab=attendance")),
-                ids[student]);
+                db, now, type, payload, occasion.SchoolId,
+                guardians[student].Select(user => new NotificationDraft(user, title, body, $"/students/{student}?tab=attendance")),
+                id);
         }
     }
 
-    public static Guid AbsenceEventId(int studentId, DateOnly date) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{EventTypes.UnexplainedAbsence}:{studentId}:{date:yyyy-MM-dd}")).AsSpan(0, 16));
+    /// <summary>The id of a student's one event of a type on a day (an unexplained absence, a late arrival).</summary>
+    public static Guid DailyEventId(string type, int studentId, DateOnly date) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{type}:{studentId}:{date:yyyy-MM-dd}")).AsSpan(0, 16));
 
-    private static bool IsUnexplained(int codeId, IReadOnlyList<CodeView> codes) =>
-        codes.FirstOrDefault(c => c.Id == codeId) is { Category: AttendanceCategory.Absent, Authorised: false };
+    /// <summary>The event a mark with this code raises for the guardians, if any.</summary>
+    private static string? EventOf(int codeId, IReadOnlyList<CodeView> codes) => codes.FirstOrDefault(c => c.Id == codeId) switch
+    {
+        { Category: AttendanceCategory.Absent, Authorised: false } => EventTypes.UnexplainedAbsence,
+        { Category: AttendanceCategory.Late } => EventTypes.Late,
+        _ => null,
+    };
 
     private static bool Same(AttendanceMark a, AttendanceMark b) =>
         a.CodeId == b.CodeId && a.LateMinutes == b.LateMinutes && a.TimeIn == b.TimeIn && a.TimeOut == b.TimeOut && a.Note == b.Note;

@@ -30,15 +30,12 @@ public static class NotificationTypes
     public const string InvoiceIssued = "invoice-issued";
     public const string System = "system";
 
-    /// <summary>The event a late arrival raises (one per student and day, like an absence).</summary>
-    public const string LateEvent = "attendance.late";
-
     public const string MessageEvent = "messaging.message-received";
 
     public static readonly IReadOnlyList<NotificationType> All =
     [
         new(Absence, new(InApp: true, Email: true, Sms: false), [EventTypes.UnexplainedAbsence]),
-        new(Late, new(InApp: true, Email: false, Sms: false), [LateEvent]),
+        new(Late, new(InApp: true, Email: false, Sms: false), [EventTypes.Late]),
         new(Incident, new(InApp: true, Email: true, Sms: false), [EventTypes.Incident, EventTypes.BehaviourAlert]),
         new(Detention, new(InApp: true, Email: true, Sms: false), [EventTypes.DetentionScheduled]),
         new(GradePublished, new(InApp: true, Email: false, Sms: false), [EventTypes.GradePublished, EventTypes.TermGradePublished]),
