@@ -23,7 +23,7 @@ public enum DeliveryStatus
     /// <summary>Failed <see cref="Delivery.Attempts"/> times, or refused for good by the far side: on the dead-letter list.</summary>
     Dead = 2,
 
-    /// <summary>Nothing to send to: the account has no e-mail address or phone number.</summary>
+    /// <summary>Nothing to send to or by: the account has no e-mail address or phone number, or no SMS gateway is configured.</summary>
     Skipped = 3,
 }
 

@@ -45,7 +45,7 @@ public static class MessagingModule
         }
         else
         {
-            services.AddSingleton<ISmsSender, LogSmsSender>();
+            services.AddSingleton<ISmsSender, NoGatewaySmsSender>();
         }
 
         var signalR = services.AddSignalR();

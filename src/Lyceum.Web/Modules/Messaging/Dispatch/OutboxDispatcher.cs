@@ -308,6 +308,13 @@ public sealed partial class OutboxDispatcher(
                 continue;
             }
 
+            if (!sms.IsConfigured)
+            {
+                LogNoGateway(logger, PhoneMask.Mask(phone), row.Id);
+                await work.SkipAsync([row], NoGatewaySmsSender.Reason);
+                continue;
+            }
+
             try
             {
                 var text = $"{senderOf(row).Name}: {n.Title}";
@@ -384,6 +391,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A notification e-mail could not be built.")]
     private static partial void LogComposeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SMS to {To} not sent: no SMS gateway configured (delivery {Delivery} skipped).")]
+    private static partial void LogNoGateway(ILogger logger, string to, long delivery);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Channel} channel is down ({Reason}); its deliveries wait for their next try.")]
     private static partial void LogChannelDown(ILogger logger, string channel, string reason);

@@ -12,20 +12,34 @@ public sealed record SmsMessage(string To, string Text, string Key);
 /// <summary>Sends text messages. Throws <see cref="DeliveryException"/> when it could not (permanent when retrying cannot help).</summary>
 public interface ISmsSender
 {
+    /// <summary>
+    /// False when there is nowhere to send texts (no gateway configured): the dispatcher then records SMS deliveries as
+    /// skipped instead of calling <see cref="SendAsync"/>, so the delivery log never says a text went that did not.
+    /// </summary>
+    bool IsConfigured { get; }
+
     Task SendAsync(SmsMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>The default without a gateway: each text is written to the log (number and text), nothing leaves the machine.</summary>
-public sealed partial class LogSmsSender(ILogger<LogSmsSender> logger) : ISmsSender
+/// <summary>The default without a gateway: sends nothing, and says so (SMS deliveries are recorded as skipped).</summary>
+public sealed class NoGatewaySmsSender : ISmsSender
 {
-    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
-    {
-        LogText(logger, message.To, message.Key, message.Text);
-        return Task.CompletedTask;
-    }
+    public const string Reason = "No SMS gateway configured.";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SMS (no gateway configured) to {To} [{Key}]: {Text}")]
-    private static partial void LogText(ILogger logger, string to, string key, string text);
+    public bool IsConfigured => false;
+
+    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken) =>
+        throw new DeliveryException(Reason, permanent: true);
+}
+
+/// <summary>A phone number as logs may show it: only its last three digits, e.g. "•••••••123".</summary>
+public static class PhoneMask
+{
+    public static string Mask(string? number)
+    {
+        var digits = new string((number ?? "").Where(char.IsAsciiDigit).ToArray());
+        return "•••••••" + (digits.Length > 3 ? digits[^3..] : "");
+    }
 }
 
 /// <summary>
@@ -58,6 +72,8 @@ public sealed class SmsGatewaySettings
 /// <summary>Sends through <see cref="SmsGatewaySettings"/>: 2xx is sent; 429 and 5xx are tried again later; other 4xx are final.</summary>
 public sealed class HttpSmsSender(HttpClient http, SmsGatewaySettings settings) : ISmsSender
 {
+    public bool IsConfigured => true;
+
     public async Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
         var form = settings.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
