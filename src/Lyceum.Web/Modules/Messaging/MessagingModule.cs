@@ -37,6 +37,7 @@ public static class MessagingModule
             .AddScoped<SentMailHandler>()
             .AddScoped<MessagesHandler>()
             .AddScoped<BroadcastsHandler>()
+            .AddScoped<BroadcastChoicesHandler>()
             .AddHostedService<OutboxDispatcher>();
 
         if (gateway.IsConfigured)
