@@ -15,7 +15,7 @@ public sealed class NavMenuTests : LyceumComponentContext
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, guardian));
 
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/students"], links);
+        Assert.Equal(["/", "/messages", "/students"], links);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, caller));
 
-        Assert.Equal(["/", "/students"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, student));
 
-        Assert.Equal(["/", "/students", "/timetable"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students", "/timetable"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, moderator));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/tutoring", "/report-cards", "/structure", "/users"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/attendance/absences", "/behaviour", "/detentions", "/gradebook", "/tutoring", "/report-cards", "/structure", "/users", "/messages/broadcasts"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/report-cards" && a.TextContent.Contains("Report cards", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/structure" && a.TextContent.Contains("School structure", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/users" && a.TextContent.Contains("Accounts", StringComparison.Ordinal));
@@ -62,7 +62,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         var nav = Render<NavMenu>(p => p.Add(m => m.Caller, teacher));
 
-        Assert.Equal(["/", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/gradebook", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students", "/guardians", "/staff", "/timetable", "/attendance", "/attendance/overview", "/behaviour", "/detentions", "/gradebook", "/structure"], nav.FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class NavMenuTests : LyceumComponentContext
         var guardian = new Caller(Guid.NewGuid(), "parent@example.org",
             [new AccessGrant(Permissions.StudentsView, AccessScope.OwnChildren), new AccessGrant(Permissions.SessionsView, AccessScope.OwnChildren)], []);
 
-        Assert.Equal(["/", "/students", "/staff", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, tutor)).FindAll("a").Select(a => a.GetAttribute("href")));
-        Assert.Equal(["/", "/students", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, guardian)).FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students", "/staff", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, tutor)).FindAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/", "/messages", "/students", "/tutoring"], Render<NavMenu>(p => p.Add(m => m.Caller, guardian)).FindAll("a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
@@ -87,6 +87,7 @@ public sealed class NavMenuTests : LyceumComponentContext
 
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/docs/" && a.TextContent.Contains("API documentation", StringComparison.Ordinal));
         Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/report-cards");
+        Assert.Contains(nav.FindAll("a"), a => a.GetAttribute("href") == "/messages/broadcasts" && a.TextContent.Contains("Broadcasts", StringComparison.Ordinal));
     }
 
     [Fact]
