@@ -24,9 +24,6 @@ public sealed class MessageThread : IUnaudited
     /// <summary>When the newest message came: the inbox's order.</summary>
     public DateTime LastMessageAt { get; set; }
 
-    /// <summary>Optimistic concurrency for replies: two replies at once both land, each moving this on.</summary>
-    public Guid Version { get; set; }
-
     public List<ThreadParticipant> Participants { get; set; } = [];
 
     public List<Message> Messages { get; set; } = [];
@@ -67,7 +64,10 @@ public sealed class Message : IUnaudited
 /// </summary>
 public sealed class Broadcast : IUnaudited
 {
-    public const int BodyMaxLength = 2000;
+    /// <summary>What a notification's body holds (the in-app text and the e-mail carry the whole of it).</summary>
+    public const int BodyMaxLength = 1000;
+
+    public const int AudienceMaxLength = 400;
 
     public long Id { get; set; }
 
@@ -97,7 +97,6 @@ internal sealed class MessageThreadConfiguration : IEntityTypeConfiguration<Mess
     public void Configure(EntityTypeBuilder<MessageThread> b)
     {
         b.Property(x => x.Subject).HasMaxLength(MessageThread.SubjectMaxLength);
-        b.Property(x => x.Version).IsConcurrencyToken();
         b.HasIndex(x => x.LastMessageAt);
         b.HasOne<LyceumUser>().WithMany().HasForeignKey(x => x.StartedById).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Participants).WithOne().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);
@@ -134,7 +133,7 @@ internal sealed class BroadcastConfiguration : IEntityTypeConfiguration<Broadcas
     {
         b.Property(x => x.Subject).HasMaxLength(MessageThread.SubjectMaxLength);
         b.Property(x => x.Body).HasMaxLength(Broadcast.BodyMaxLength);
-        b.Property(x => x.Audience).HasMaxLength(300);
+        b.Property(x => x.Audience).HasMaxLength(Broadcast.AudienceMaxLength);
         b.Property(x => x.Channels).HasMaxLength(40);
         b.HasIndex(x => x.EventId).IsUnique();
         b.HasIndex(x => new { x.SenderId, x.SentAt });

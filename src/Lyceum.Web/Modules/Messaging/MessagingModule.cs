@@ -42,7 +42,8 @@ public static class MessagingModule
 
         if (gateway.IsConfigured)
         {
-            services.AddHttpClient<ISmsSender, HttpSmsSender>(http => http.Timeout = TimeSpan.FromSeconds(gateway.TimeoutSeconds));
+            services.AddHttpClient(HttpSmsSender.ClientName, http => http.Timeout = TimeSpan.FromSeconds(gateway.TimeoutSeconds));
+            services.AddSingleton<ISmsSender, HttpSmsSender>();
         }
         else
         {

@@ -78,5 +78,6 @@ public static class Outbox
         return links.ToLookup(l => l.StudentId, l => l.UserId);
     }
 
-    private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>The text cut to <paramref name="max"/> characters, an ellipsis marking the cut.</summary>
+    public static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
 }

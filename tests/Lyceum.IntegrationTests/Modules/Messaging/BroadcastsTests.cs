@@ -92,6 +92,33 @@ public sealed class BroadcastsTests(MessagingApps apps) : IClassFixture<Messagin
     }
 
     [Theory, AllProviders]
+    public async Task A_grant_limited_to_one_school_reaches_that_school_only_and_learns_nothing_of_others(DatabaseProvider provider)
+    {
+        var app = await apps.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await AttendanceSchool.NewAsync(app, admin);
+        var other = await app.QueryAsync(db => db.Schools.Where(x => x.Id != s.School).Select(x => x.Id).FirstAsync());
+        var name = $"Head of {s.School} {Guid.NewGuid():N}";
+        await app.InsertAsync(new LyceumRole(name)
+        {
+            NormalizedName = name.ToUpperInvariant(),
+            Grants = [new RoleGrant { Permission = "broadcasts.send", Scope = AccessScope.School, SchoolId = s.School }],
+        });
+        var (email, password) = await app.CreateUserAsync(name, "Hana Head");
+        using var head = app.ClientWithToken(await app.TokenAsync(email, password));
+
+        var own = await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "year-group", schoolId = s.School, yearGroup = 9 })).JsonAsync();
+        Assert.Equal(1, own["recipients"]!.GetValue<int>());
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "school", schoolId = other })).ProblemAsync(HttpStatusCode.Forbidden);
+        // An id that does not exist is refused the same way as another school's: no probing.
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "school", schoolId = 999999 })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "section", sectionId = 999999 })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "role", role = "Tutor" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "role", role = "Guardian", schoolId = s.School })).JsonAsync();
+        await (await head.PostAsJsonAsync($"{Broadcasts}/preview", new { kind = "section", sectionId = s.Section })).JsonAsync();
+    }
+
+    [Theory, AllProviders]
     public async Task Bad_broadcasts_are_refused_at_the_field_and_nothing_is_sent(DatabaseProvider provider)
     {
         var app = await apps.App(provider);
@@ -102,7 +129,7 @@ public sealed class BroadcastsTests(MessagingApps apps) : IClassFixture<Messagin
 
         await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = "Hello", audience, channels = new[] { "pigeon" } })).ProblemAsync(HttpStatusCode.BadRequest, "channels[0]");
         await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = "", audience })).ProblemAsync(HttpStatusCode.BadRequest, "body");
-        await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = new string('x', 2001), audience })).ProblemAsync(HttpStatusCode.BadRequest, "body");
+        await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = new string('x', 1001), audience })).ProblemAsync(HttpStatusCode.BadRequest, "body");
         await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "", body = "Hello", audience })).ProblemAsync(HttpStatusCode.BadRequest, "subject");
         await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = "Hello" })).ProblemAsync(HttpStatusCode.BadRequest, "audience");
         await (await admin.PostAsJsonAsync(Broadcasts, new { subject = "Hi", body = "Hello", audience = new { kind = "galaxy" } })).ProblemAsync(HttpStatusCode.BadRequest, "audience.kind");

@@ -93,8 +93,12 @@ public sealed class MessagesTests(MessagingApps apps) : IClassFixture<MessagingA
         Assert.Contains(s.GuardianUser, contacts);
         Assert.Contains(other, contacts);
         Assert.DoesNotContain(stranger, contacts);
-        await (await s.Teacher.PostAsJsonAsync(Threads, new { to = new[] { s.GuardianUser, stranger }, subject = "Trip", body = "Hello" }))
-            .ProblemAsync(HttpStatusCode.BadRequest, "to[1]");
+        await (await s.Teacher.PostAsJsonAsync(Threads, new { to = new[] { stranger }, subject = "Trip", body = "Hello" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "to[0]");
+
+        // Nor one thread with two families: each could then write to the other, whom neither may reach.
+        await (await s.Teacher.PostAsJsonAsync(Threads, new { to = new[] { s.GuardianUser, other }, subject = "Trip", body = "Hello" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "to");
 
         // A guardian reaches their child's teacher and the office, not another family.
         await (await otherClient.PostAsJsonAsync(Threads, new { to = new[] { s.GuardianUser }, subject = "Hi", body = "Hello" }))
@@ -164,6 +168,7 @@ public sealed class MessagesTests(MessagingApps apps) : IClassFixture<MessagingA
         await (await office.PostAsJsonAsync(Threads, new { to = new[] { to }, subject = "Hi", body = "   " })).ProblemAsync(HttpStatusCode.BadRequest, "body");
         await (await office.PostAsJsonAsync(Threads, new { to = new[] { to }, subject = "Hi", body = new string('x', 5001) })).ProblemAsync(HttpStatusCode.BadRequest, "body");
         await (await office.PostAsJsonAsync(Threads, new { to = new[] { to }, subject = "", body = "Hello" })).ProblemAsync(HttpStatusCode.BadRequest, "subject");
+        await (await office.PostAsJsonAsync(Threads, new { to = new[] { to }, subject = "Two\nlines", body = "Hello" })).ProblemAsync(HttpStatusCode.BadRequest, "subject");
         await (await office.PostAsJsonAsync(Threads, new { to = Array.Empty<Guid>(), subject = "Hi", body = "Hello" })).ProblemAsync(HttpStatusCode.BadRequest, "to");
         await (await office.PostAsync(Threads, Http.Json("""{"to":["x"],"subject":"Hi","body":"Hello"}"""))).ProblemAsync(HttpStatusCode.BadRequest);
         await (await office.PostAsJsonAsync(Threads, new { to = new[] { to }, subject = "Hi", body = "A\u0000B" })).ProblemAsync(HttpStatusCode.BadRequest, "body");

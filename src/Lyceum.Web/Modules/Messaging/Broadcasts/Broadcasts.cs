@@ -21,8 +21,8 @@ public sealed record BroadcastAudience(string? Kind, int? SchoolId, int? YearGro
 /// <summary>A broadcast to send: in-app always, and <see cref="Channels"/> (<c>email</c>, <c>sms</c>) for everyone in the audience, whatever their preferences.</summary>
 public sealed record NewBroadcast(string? Subject, string? Body, BroadcastAudience? Audience, IReadOnlyList<string>? Channels);
 
-/// <summary>How the deliveries of one channel stand.</summary>
-public sealed record ChannelCounts(int Sent, int Waiting, int Failed, int NoAddress);
+/// <summary>How the deliveries of one channel stand; <see cref="Skipped"/>: nothing to send to (no address, no SMS gateway).</summary>
+public sealed record ChannelCounts(int Sent, int Waiting, int Failed, int Skipped);
 
 public sealed record BroadcastView(
     long Id, string Subject, string Body, string Audience, IReadOnlyList<string> Channels, string SentBy, DateTime SentAt,
@@ -123,7 +123,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
         db.Broadcasts.Add(broadcast);
         await db.SaveChangesAsync(cancellationToken);
         await push.PushAsync(users, CancellationToken.None);
-        return await ViewAsync(db, broadcast, cancellationToken);
+        return (await ViewsAsync(db, [broadcast], CancellationToken.None))[0];
     }
 
     /// <summary>The caller's broadcasts (every broadcast for a sender over every school), newest first, with what they reached.</summary>
@@ -138,13 +138,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
         var me = caller.UserId!.Value;
         var all = caller.CanEverywhere(Permissions.BroadcastsSend);
         var list = await db.Broadcasts.AsNoTracking().Where(b => all || b.SenderId == me).OrderByDescending(b => b.Id).Take(50).ToListAsync(cancellationToken);
-        var views = new List<BroadcastView>();
-        foreach (var broadcast in list)
-        {
-            views.Add(await ViewAsync(db, broadcast, cancellationToken));
-        }
-
-        return views;
+        return await ViewsAsync(db, list, cancellationToken);
     }
 
     public async Task<Result<BroadcastView>> GetAsync(Caller caller, long id, CancellationToken cancellationToken)
@@ -158,7 +152,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
         var me = caller.UserId!.Value;
         var all = caller.CanEverywhere(Permissions.BroadcastsSend);
         var broadcast = await db.Broadcasts.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id && (all || b.SenderId == me), cancellationToken);
-        return broadcast is null ? new Error.NotFound($"You have no broadcast {id}.") : await ViewAsync(db, broadcast, cancellationToken);
+        return broadcast is null ? new Error.NotFound($"You have no broadcast {id}.") : (await ViewsAsync(db, [broadcast], cancellationToken))[0];
     }
 
     public static bool MaySend(Caller caller) =>
@@ -194,7 +188,28 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
             }
         }
 
+        // Whether the caller may send there is answered before whether it exists, so a sender limited to their own
+        // school or sections cannot probe other schools' ids. A required field left out is said first either way.
         int? school = audience.SchoolId;
+        if (audience.Kind == "section" && audience.SectionId is { } asked)
+        {
+            school = await db.Sections.Where(s => s.Id == asked).Select(s => (int?)s.Course!.SchoolId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        var complete = audience.Kind switch
+        {
+            "school" => audience.SchoolId is not null,
+            "year-group" => audience.SchoolId is not null && audience.YearGroup is not null,
+            "section" => audience.SectionId is not null,
+            _ => !string.IsNullOrWhiteSpace(audience.Role),
+        };
+        if (complete && !await MayReachAsync(db, caller, audience, school, cancellationToken))
+        {
+            return new Error.Forbidden(caller.Can(Permissions.BroadcastsSend)
+                ? "Your broadcasts may not go to this audience."
+                : "You may broadcast only to the tutors.");
+        }
+
         string? place = null;
         IQueryable<Guid>? users = null;
         switch (audience.Kind)
@@ -231,7 +246,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
                     include.Contains("students") ? students.Where(s => s.UserId != null).Select(s => s.UserId!.Value) : null,
                     !include.Contains("staff") ? null
                         : year is null ? db.Staff.Where(s => s.SchoolId == school && s.ArchivedAt == null && s.UserId != null).Select(s => s.UserId!.Value)
-                        : Teachers(db, db.Enrollments.Where(e => e.WithdrawnOn == null && studentIds.Contains(e.StudentId)).Select(e => e.SectionId)));
+                        : Audience.TeachersOf(db, db.Enrollments.Where(e => e.WithdrawnOn == null && studentIds.Contains(e.StudentId)).Select(e => e.SectionId)));
                 place = year is null ? place : $"Year {year}, {place}";
                 break;
             case "section":
@@ -255,7 +270,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
                 users = Union(
                     include.Contains("guardians") ? Guardians(db, enrolled) : null,
                     include.Contains("students") ? db.Students.Where(s => enrolled.Contains(s.Id) && s.UserId != null).Select(s => s.UserId!.Value) : null,
-                    include.Contains("staff") ? Teachers(db, db.Sections.Where(s => s.Id == section.Id).Select(s => s.Id)) : null);
+                    include.Contains("staff") ? Audience.TeachersOf(db, db.Sections.Where(s => s.Id == section.Id).Select(s => s.Id)) : null);
                 break;
             default:
                 var role = string.IsNullOrWhiteSpace(audience.Role) ? null
@@ -287,17 +302,10 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
                 break;
         }
 
-        if (!await MayReachAsync(db, caller, audience, school, cancellationToken))
-        {
-            return new Error.Forbidden(caller.Can(Permissions.BroadcastsSend)
-                ? "Your broadcasts may not go to this audience."
-                : "You may broadcast only to the tutors.");
-        }
-
         var me = caller.UserId!.Value;
         var reached = users is null ? [] : await db.Users.Where(u => u.DeactivatedAt == null && u.Id != me && users.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
         var who = audience.Kind == "role" ? $"Everyone with the role {include[0]}" : string.Join(", ", include.Select(i => char.ToUpperInvariant(i[0]) + i[1..]));
-        return new Resolved(place is null ? who : $"{who} of {place}", school, reached);
+        return new Resolved(Outbox.Clip(place is null ? who : $"{who} of {place}", Broadcast.AudienceMaxLength)!, school, reached);
     }
 
     private static async Task<bool> MayReachAsync(LyceumDbContext db, Caller caller, BroadcastAudience audience, int? school, CancellationToken cancellationToken)
@@ -322,30 +330,33 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
             .Where(l => students.Contains(l.StudentId) && l.Guardian!.UserId != null && l.Guardian.ArchivedAt == null && (l.HasParentalResponsibility || l.ReceivesMail))
             .Select(l => l.Guardian!.UserId!.Value);
 
-    private static IQueryable<Guid> Teachers(LyceumDbContext db, IQueryable<int> sections) =>
-        db.Sections.Where(s => sections.Contains(s.Id) && s.Teacher!.UserId != null).Select(s => s.Teacher!.UserId!.Value)
-            .Union(db.SectionTeachers.Where(t => sections.Contains(t.SectionId) && t.StaffMember!.UserId != null).Select(t => t.StaffMember!.UserId!.Value));
-
     private static IQueryable<Guid>? Union(params IQueryable<Guid>?[] parts) =>
         parts.OfType<IQueryable<Guid>>().Aggregate((IQueryable<Guid>?)null, (all, next) => all is null ? next : all.Union(next));
 
-    private static async Task<BroadcastView> ViewAsync(LyceumDbContext db, Broadcast broadcast, CancellationToken cancellationToken)
+    /// <summary>The broadcasts with what they reached: read counts and deliveries per channel, two queries for all of them.</summary>
+    private static async Task<BroadcastView[]> ViewsAsync(LyceumDbContext db, IReadOnlyList<Broadcast> broadcasts, CancellationToken cancellationToken)
     {
-        var read = await db.Notifications.CountAsync(n => n.EventId == broadcast.EventId && n.ReadAt != null, cancellationToken);
-        var deliveries = await db.Deliveries.Where(d => d.Notification!.EventId == broadcast.EventId)
-            .GroupBy(d => new { d.Channel, d.Status }).Select(g => new { g.Key.Channel, g.Key.Status, Count = g.Count() })
+        var events = broadcasts.Select(b => b.EventId).ToList();
+        var read = await db.Notifications.Where(n => events.Contains(n.EventId) && n.ReadAt != null)
+            .GroupBy(n => n.EventId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+        var deliveries = await db.Deliveries.Where(d => events.Contains(d.Notification!.EventId))
+            .GroupBy(d => new { d.Notification!.EventId, d.Channel, d.Status }).Select(g => new { g.Key.EventId, g.Key.Channel, g.Key.Status, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        ChannelCounts Of(DeliveryChannel channel)
+        var senders = broadcasts.Select(b => b.SenderId).Distinct().ToList();
+        var names = await db.Users.Where(u => senders.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        return [.. broadcasts.Select(b =>
         {
-            int Count(DeliveryStatus status) => deliveries.Where(d => d.Channel == channel && d.Status == status).Sum(d => d.Count);
-            return new ChannelCounts(Count(DeliveryStatus.Sent), Count(DeliveryStatus.Pending), Count(DeliveryStatus.Dead), Count(DeliveryStatus.Skipped));
-        }
+            ChannelCounts Of(DeliveryChannel channel)
+            {
+                int Count(DeliveryStatus status) => deliveries.Where(d => d.EventId == b.EventId && d.Channel == channel && d.Status == status).Sum(d => d.Count);
+                return new ChannelCounts(Count(DeliveryStatus.Sent), Count(DeliveryStatus.Pending), Count(DeliveryStatus.Dead), Count(DeliveryStatus.Skipped));
+            }
 
-        var sender = await db.Users.Where(u => u.Id == broadcast.SenderId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "?";
-        return new BroadcastView(
-            broadcast.Id, broadcast.Subject, broadcast.Body, broadcast.Audience,
-            broadcast.Channels.Length == 0 ? [] : broadcast.Channels.Split(','),
-            sender, broadcast.SentAt, broadcast.Recipients, read, Of(DeliveryChannel.Email), Of(DeliveryChannel.Sms));
+            return new BroadcastView(
+                b.Id, b.Subject, b.Body, b.Audience, b.Channels.Length == 0 ? [] : b.Channels.Split(','),
+                names.GetValueOrDefault(b.SenderId, "?"), b.SentAt, b.Recipients, read.GetValueOrDefault(b.EventId), Of(DeliveryChannel.Email), Of(DeliveryChannel.Sms));
+        })];
     }
 }
 

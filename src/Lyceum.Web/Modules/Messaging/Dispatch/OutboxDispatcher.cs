@@ -322,6 +322,11 @@ public sealed partial class OutboxDispatcher(
                 {
                     text += " " + new Uri(site.Current, link.TrimStart('/'));
                 }
+                else if (n.Link is null && n.Body is { Length: > 0 } body)
+                {
+                    // Nothing to open (a broadcast): the text carries the words themselves, up to four SMS parts.
+                    text = Outbox.Clip($"{text} — {body}", 600)!;
+                }
 
                 await sms.SendAsync(new SmsMessage(phone, text, $"{n.EventId:N}.{n.UserId:N}.sms"), cancellationToken);
                 await work.RecordAsync([row], null, phone);

@@ -1,4 +1,5 @@
 using Lyceum.Platform.Data;
+using Lyceum.Platform.Events;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lyceum.Modules.Messaging.Dispatch;
@@ -134,7 +135,7 @@ internal sealed partial class Round(LyceumDbContext db, IReadOnlyList<Delivery> 
         }
     }
 
-    private static string? Clip(string? text) => text is null || text.Length <= 500 ? text : text[..499] + "…";
+    private static string? Clip(string? text) => Outbox.Clip(text, 500);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} deliveries were taken over by another node after this node's lease expired; their outcome here is not recorded.")]
     private static partial void LogLeaseLost(ILogger logger, int count);

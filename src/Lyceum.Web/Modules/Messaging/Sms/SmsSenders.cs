@@ -69,9 +69,15 @@ public sealed class SmsGatewaySettings
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Url);
 }
 
-/// <summary>Sends through <see cref="SmsGatewaySettings"/>: 2xx is sent; 429 and 5xx are tried again later; other 4xx are final.</summary>
-public sealed class HttpSmsSender(HttpClient http, SmsGatewaySettings settings) : ISmsSender
+/// <summary>
+/// Sends through <see cref="SmsGatewaySettings"/>: 2xx is sent; 429 and 5xx are tried again later; other 4xx are final.
+/// A singleton (the dispatcher is one) that asks the factory for a client per send, so the handler is recycled and a
+/// gateway's changed DNS is followed.
+/// </summary>
+public sealed class HttpSmsSender(IHttpClientFactory clients, SmsGatewaySettings settings) : ISmsSender
 {
+    public const string ClientName = "sms-gateway";
+
     public bool IsConfigured => true;
 
     public async Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
@@ -97,7 +103,7 @@ public sealed class HttpSmsSender(HttpClient http, SmsGatewaySettings settings) 
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken);
+            response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

@@ -62,8 +62,7 @@ public static class Audience
                     var children = db.StudentGuardians.Where(l => l.Guardian!.UserId == me).Select(l => l.StudentId);
                     var sections = db.Enrollments.Where(e => e.WithdrawnOn == null && children.Contains(e.StudentId)).Select(e => e.SectionId);
                     reach = reach
-                        .Union(db.Sections.Where(s => sections.Contains(s.Id) && s.Teacher!.UserId != null).Select(s => s.Teacher!.UserId!.Value))
-                        .Union(db.SectionTeachers.Where(t => sections.Contains(t.SectionId) && t.StaffMember!.UserId != null).Select(t => t.StaffMember!.UserId!.Value))
+                        .Union(TeachersOf(db, sections))
                         .Union(db.TutoringSessionStudents.Where(t => children.Contains(t.StudentId) && t.Session!.Tutor!.UserId != null)
                             .Select(t => t.Session!.Tutor!.UserId!.Value));
                     break;
@@ -78,6 +77,11 @@ public static class Audience
         db.Staff.Where(s => s.SchoolId == school && s.ArchivedAt == null && s.UserId != null).Select(s => s.UserId!.Value)
             .Union(db.Students.Where(s => s.SchoolId == school && s.ArchivedAt == null && s.UserId != null).Select(s => s.UserId!.Value))
             .Union(db.Guardians.Where(g => g.SchoolId == school && g.ArchivedAt == null && g.UserId != null).Select(g => g.UserId!.Value));
+
+    /// <summary>The accounts of the teachers (lead and co-teachers) of these sections.</summary>
+    public static IQueryable<Guid> TeachersOf(LyceumDbContext db, IQueryable<int> sections) =>
+        db.Sections.Where(s => sections.Contains(s.Id) && s.Teacher!.UserId != null).Select(s => s.Teacher!.UserId!.Value)
+            .Union(db.SectionTeachers.Where(t => sections.Contains(t.SectionId) && t.StaffMember!.UserId != null).Select(t => t.StaffMember!.UserId!.Value));
 
     /// <summary>The active accounts the caller may start a thread with.</summary>
     public static IQueryable<LyceumUser> Contacts(LyceumDbContext db, Caller caller)

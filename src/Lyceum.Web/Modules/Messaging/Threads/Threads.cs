@@ -28,7 +28,8 @@ public sealed record MessageView(long Id, Guid SenderId, string SenderName, stri
 
 public sealed record ThreadView(long Id, string Subject, IReadOnlyList<Participant> Participants, IReadOnlyList<MessageView> Messages);
 
-public sealed record ThreadSummary(long Id, string Subject, IReadOnlyList<string> With, DateTime LastMessageAt, string LastSender, string Preview, bool Unread);
+/// <summary>One conversation in the list; <see cref="With"/> is the others (not the caller), <see cref="LastFromMe"/> whether the newest message is the caller's.</summary>
+public sealed record ThreadSummary(long Id, string Subject, IReadOnlyList<string> With, DateTime LastMessageAt, string LastSender, bool LastFromMe, string Preview, bool Unread);
 
 public sealed record ThreadList(IReadOnlyList<ThreadSummary> Items, int Unread);
 
@@ -110,7 +111,8 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
                 r.Subject,
                 [.. others.Where(o => o.ThreadId == r.Id && o.UserId != me).Select(o => o.DisplayName).Order()],
                 r.LastMessageAt,
-                r.Last is null ? string.Empty : r.Last.SenderId == me ? "You" : names.GetValueOrDefault(r.Last.SenderId, "?"),
+                r.Last is null ? string.Empty : names.GetValueOrDefault(r.Last.SenderId, "?"),
+                r.Last?.SenderId == me,
                 Preview(r.Last?.Body),
                 r.LastReadAt is null || r.LastMessageAt > r.LastReadAt))],
             unread);
@@ -152,6 +154,17 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
         {
             errors.Add("to", "You cannot write to yourself.");
         }
+        else if (to.Count > 1 && !caller.GrantsOf(Permissions.MessagesSend).Any(g => g.Scope == Platform.Identity.AccessScope.School))
+        {
+            // Every participant may answer every other: a teacher's thread with two families would let each family
+            // write to the other, whom neither may reach. Only the office (a school-wide grant) starts group threads.
+            errors.Add("to", "Write to one person at a time: only the office starts a conversation with several people.");
+        }
+
+        if (subject is not null && subject.Any(c => c is '\r' or '\n'))
+        {
+            errors.Add("subject", "The subject must fit on one line.");
+        }
 
         if (errors.Any)
         {
@@ -162,9 +175,10 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
         var outside = await Audience.OutsideAsync(db, caller, to, cancellationToken);
         if (outside.Count > 0)
         {
+            var sent = request.To!.ToList();
             foreach (var user in outside)
             {
-                errors.Add($"to[{to.IndexOf(user)}]", "You may not write to this person: they are not among the people you can message.");
+                errors.Add($"to[{sent.IndexOf(user)}]", "You may not write to this person: they are not among the people you can message.");
             }
 
             return errors.ToError();
@@ -175,13 +189,17 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
             return tooMany;
         }
 
+        // The thread and its first message are saved together: a client gone between the two leaves neither.
         var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var thread = new MessageThread { Subject = subject!, StartedById = me, StartedAt = now, LastMessageAt = now };
         thread.Participants.AddRange([new ThreadParticipant { UserId = me, LastReadAt = now }, .. to.Select(u => new ThreadParticipant { UserId = u })]);
         db.MessageThreads.Add(thread);
-        await db.SaveChangesAsync(cancellationToken);
-        await AddMessageAsync(db, caller, thread, request.Body!, to, now, cancellationToken);
-        return (await ViewAsync(db, thread.Id, me, cancellationToken))!;
+        await db.SaveChangesAsync(CancellationToken.None);
+        await AddMessageAsync(db, caller, thread, request.Body!, to, now, CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        await push.PushAsync(to, CancellationToken.None);
+        return (await ViewAsync(db, thread.Id, me, CancellationToken.None))!;
     }
 
     public async Task<Result<MessageView>> ReplyAsync(Caller caller, long id, NewMessage request, CancellationToken cancellationToken)
@@ -212,8 +230,12 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
 
         var now = clock.GetUtcNow().UtcDateTime;
         var others = thread.Participants.Where(p => p.UserId != me).Select(p => p.UserId).ToList();
-        var message = await AddMessageAsync(db, caller, thread, request.Body!, others, now, cancellationToken);
-        var view = await ViewAsync(db, id, me, cancellationToken);
+        var message = await AddMessageAsync(db, caller, thread, request.Body!, others, now, CancellationToken.None);
+        // Two replies at once both land; the thread's time only ever moves forward.
+        await db.MessageThreads.Where(t => t.Id == id && t.LastMessageAt < now)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastMessageAt, now), CancellationToken.None);
+        await push.PushAsync(others, CancellationToken.None);
+        var view = await ViewAsync(db, id, me, CancellationToken.None);
         return view!.Messages.First(m => m.Id == message.Id);
     }
 
@@ -249,9 +271,9 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
         LyceumDbContext db, Caller caller, MessageThread thread, string body, IReadOnlyList<Guid> recipients, DateTime now, CancellationToken cancellationToken)
     {
         var me = caller.UserId!.Value;
-        var school = await db.Staff.Where(s => s.UserId == me).Select(s => (int?)s.SchoolId)
-            .Concat(db.Guardians.Where(g => g.UserId == me).Select(g => (int?)g.SchoolId))
-            .FirstOrDefaultAsync(cancellationToken);
+        // The school whose name and address the e-mail goes out under: the sender's staff record's, else their guardian record's.
+        var school = await db.Staff.Where(s => s.UserId == me).OrderBy(s => s.Id).Select(s => (int?)s.SchoolId).FirstOrDefaultAsync(cancellationToken)
+            ?? await db.Guardians.Where(g => g.UserId == me).OrderBy(g => g.Id).Select(g => (int?)g.SchoolId).FirstOrDefaultAsync(cancellationToken);
         var message = new Message { ThreadId = thread.Id, SenderId = me, Body = body, SentAt = now };
         message.EventId = Outbox.Add(
             db,
@@ -261,14 +283,12 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
             school,
             recipients.Select(r => new NotificationDraft(r, $"{caller.DisplayName}: {thread.Subject}", Preview(body), $"/messages/{thread.Id}")));
         db.Messages.Add(message);
-        thread.LastMessageAt = now;
         foreach (var participant in thread.Participants.Where(p => p.UserId == me))
         {
             participant.LastReadAt = now;
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await push.PushAsync(recipients, CancellationToken.None);
         return message;
     }
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lyceum.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(LyceumDbContext))]
-    [Migration("20261126202719_MessagesAndBroadcasts")]
+    [Migration("20261126213619_MessagesAndBroadcasts")]
     partial class MessagesAndBroadcasts
     {
         /// <inheritdoc />
@@ -1221,12 +1221,12 @@ namespace Lyceum.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Audience")
                         .IsRequired()
-                        .HasMaxLength(300)
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(2000)
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channels")
@@ -1408,10 +1408,6 @@ namespace Lyceum.Migrations.Sqlite.Migrations
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lyceum.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(LyceumDbContext))]
-    [Migration("20261126202726_MessagesAndBroadcasts")]
+    [Migration("20261126213625_MessagesAndBroadcasts")]
     partial class MessagesAndBroadcasts
     {
         /// <inheritdoc />
@@ -1281,13 +1281,13 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Audience")
                         .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Channels")
                         .IsRequired()
@@ -1477,10 +1477,6 @@ namespace Lyceum.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
