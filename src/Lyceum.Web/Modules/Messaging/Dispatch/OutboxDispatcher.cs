@@ -310,7 +310,7 @@ public sealed partial class OutboxDispatcher(
 
             if (!sms.IsConfigured)
             {
-                LogNoGateway(logger, PhoneMask.Mask(phone), row.Id);
+                LogNoGateway(logger, PhoneMask.Mask(phone), row.Id, n.Title);
                 await work.SkipAsync([row], NoGatewaySmsSender.Reason);
                 continue;
             }
@@ -397,8 +397,9 @@ public sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "A notification e-mail could not be built.")]
     private static partial void LogComposeFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "SMS to {To} not sent: no SMS gateway configured (delivery {Delivery} skipped).")]
-    private static partial void LogNoGateway(ILogger logger, string to, long delivery);
+    // The log-only default: the text is in the log (as the embedded default's mails are in its folder), the number masked.
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS to {To} not sent, no SMS gateway configured (delivery {Delivery} skipped): {Text}")]
+    private static partial void LogNoGateway(ILogger logger, string to, long delivery, string text);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Channel} channel is down ({Reason}); its deliveries wait for their next try.")]
     private static partial void LogChannelDown(ILogger logger, string channel, string reason);
