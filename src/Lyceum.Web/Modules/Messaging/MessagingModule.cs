@@ -66,7 +66,9 @@ public static class MessagingModule
     /// <summary>The bell's live connection, outside <c>/api/v1</c>: pages sign in to it with their cookie.</summary>
     public static IEndpointRouteBuilder MapMessagingHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<NotificationHub>(NotificationHub.Path);
+        // A connection lives no longer than the sign-in it was opened with (a token's 15 minutes, a cookie's session):
+        // the page reconnects with a fresh one, and a signed-out or deactivated account stops hearing.
+        app.MapHub<NotificationHub>(NotificationHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }
