@@ -70,13 +70,19 @@ public static class Outbox
             return Array.Empty<(int, Guid)>().ToLookup(x => x.Item1, x => x.Item2);
         }
 
-        var links = await db.StudentGuardians
-            .Where(l => studentIds.Contains(l.StudentId) && l.Guardian!.UserId != null && l.Guardian.ArchivedAt == null
-                && (l.HasParentalResponsibility || l.ReceivesMail))
+        var links = await GuardianLinks(db)
+            .Where(l => studentIds.Contains(l.StudentId))
             .Select(l => new { l.StudentId, UserId = l.Guardian!.UserId!.Value })
             .ToListAsync(cancellationToken);
         return links.ToLookup(l => l.StudentId, l => l.UserId);
     }
+
+    /// <summary>
+    /// The guardian links that are told about a student: a guardian with a sign-in, not archived, with parental
+    /// responsibility or asking for mail. One rule for notifications and broadcasts alike.
+    /// </summary>
+    public static IQueryable<Lyceum.Modules.Students.StudentGuardian> GuardianLinks(LyceumDbContext db) =>
+        db.StudentGuardians.Where(l => l.Guardian!.UserId != null && l.Guardian.ArchivedAt == null && (l.HasParentalResponsibility || l.ReceivesMail));
 
     /// <summary>The text cut to <paramref name="max"/> characters, an ellipsis marking the cut.</summary>
     public static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -142,6 +142,30 @@ public sealed class BroadcastsTests(MessagingApps apps) : IClassFixture<Messagin
         Assert.Equal(before, await app.QueryAsync(async db => (await db.Broadcasts.CountAsync(), await db.OutboxMessages.CountAsync())));
     }
 
+    [Theory, AllProviders]
+    public async Task A_sender_gets_429_after_ten_broadcasts_in_an_hour_and_the_eleventh_is_not_sent(DatabaseProvider provider)
+    {
+        var app = await apps.App(provider);
+        using var admin = await app.AdminClientAsync();
+        var s = await AttendanceSchool.NewAsync(app, admin);
+        using var office = await app.ClientAsAsync(RoleNames.Administrator);
+        var audience = new { kind = "section", sectionId = s.Section };
+        for (var i = 1; i <= 10; i++)
+        {
+            await (await office.PostAsJsonAsync(Broadcasts, new { subject = $"Notice {i}", body = "Read me.", audience })).JsonAsync(HttpStatusCode.Created);
+        }
+
+        var outbox = await app.QueryAsync(db => db.OutboxMessages.CountAsync());
+        using var refused = await office.PostAsJsonAsync(Broadcasts, new { subject = "Notice 11", body = "Read me.", audience });
+        await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+
+        Assert.Equal(outbox, await app.QueryAsync(db => db.OutboxMessages.CountAsync()));
+        var mine = (await (await office.GetAsync(Broadcasts)).JsonAsync()).AsArray().Select(b => b!["subject"]!.GetValue<string>()).ToList();
+        Assert.Equal(10, mine.Count(t => t.StartsWith("Notice ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Notice 11", mine);
+    }
+
     private static async Task<System.Text.Json.Nodes.JsonNode> WaitForAsync(HttpClient client, long id, Func<System.Text.Json.Nodes.JsonNode, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -92,12 +92,10 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
 
         var me = caller.UserId!.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        var since = now.AddHours(-1);
-        var recent = await db.Broadcasts.Where(b => b.SenderId == me && b.SentAt > since).OrderBy(b => b.SentAt)
-            .Select(b => b.SentAt).Take(limits.BroadcastsPerHour).ToListAsync(cancellationToken);
-        if (recent.Count >= limits.BroadcastsPerHour)
+        var sent = db.Broadcasts.Where(b => b.SenderId == me).Select(b => b.SentAt);
+        if (await MessageLimits.WaitAsync(sent, limits.BroadcastsPerHour, TimeSpan.FromHours(1), now, cancellationToken) is { } wait)
         {
-            return new Error.TooManyRequests($"You have sent {limits.BroadcastsPerHour} broadcasts in the last hour. Wait before sending another.", recent[0] - since);
+            return new Error.TooManyRequests($"You have sent {limits.BroadcastsPerHour} broadcasts in the last hour. Wait before sending another.", wait);
         }
 
         var chosen = string.Join(',', KnownChannels.Where(channels.Contains));
@@ -326,9 +324,7 @@ public sealed class BroadcastsHandler(IDbContextFactory<LyceumDbContext> context
     }
 
     private static IQueryable<Guid> Guardians(LyceumDbContext db, IQueryable<int> students) =>
-        db.StudentGuardians
-            .Where(l => students.Contains(l.StudentId) && l.Guardian!.UserId != null && l.Guardian.ArchivedAt == null && (l.HasParentalResponsibility || l.ReceivesMail))
-            .Select(l => l.Guardian!.UserId!.Value);
+        Outbox.GuardianLinks(db).Where(l => students.Contains(l.StudentId)).Select(l => l.Guardian!.UserId!.Value);
 
     private static IQueryable<Guid>? Union(params IQueryable<Guid>?[] parts) =>
         parts.OfType<IQueryable<Guid>>().Aggregate((IQueryable<Guid>?)null, (all, next) => all is null ? next : all.Union(next));

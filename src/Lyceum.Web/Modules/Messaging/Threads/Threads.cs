@@ -19,6 +19,17 @@ public sealed class MessageLimits
     public int MessagesPerMinute { get; set; } = 20;
 
     public int BroadcastsPerHour { get; set; } = 10;
+
+    /// <summary>
+    /// How long until one more send fits when <paramref name="sent"/> (a sender's send times) already holds
+    /// <paramref name="limit"/> within the <paramref name="window"/> before <paramref name="now"/>; null when it fits now.
+    /// </summary>
+    public static async Task<TimeSpan?> WaitAsync(IQueryable<DateTime> sent, int limit, TimeSpan window, DateTime now, CancellationToken cancellationToken)
+    {
+        var since = now - window;
+        var recent = await sent.Where(at => at > since).OrderBy(at => at).Take(limit).ToListAsync(cancellationToken);
+        return recent.Count < limit ? null : recent[0] - since;
+    }
 }
 
 public sealed record Participant(Guid UserId, string Name, DateTime? LastReadAt);
@@ -294,11 +305,9 @@ public sealed class MessagesHandler(IDbContextFactory<LyceumDbContext> contexts,
 
     private async Task<Error?> TooManyAsync(LyceumDbContext db, Guid me, CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow().UtcDateTime.AddMinutes(-1);
-        var recent = await db.Messages.Where(m => m.SenderId == me && m.SentAt > since).OrderBy(m => m.SentAt)
-            .Select(m => m.SentAt).Take(limits.MessagesPerMinute).ToListAsync(cancellationToken);
-        return recent.Count < limits.MessagesPerMinute ? null
-            : new Error.TooManyRequests($"You have sent {limits.MessagesPerMinute} messages in the last minute. Wait a moment and send again.", recent[0] - since);
+        var sent = db.Messages.Where(m => m.SenderId == me).Select(m => m.SentAt);
+        return await MessageLimits.WaitAsync(sent, limits.MessagesPerMinute, TimeSpan.FromMinutes(1), clock.GetUtcNow().UtcDateTime, cancellationToken) is not { } wait ? null
+            : new Error.TooManyRequests($"You have sent {limits.MessagesPerMinute} messages in the last minute. Wait a moment and send again.", wait);
     }
 
     private static void CheckBody(FieldErrors errors, string? body)

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
 
-namespace Lyceum.Modules.Messaging.Threads;
+namespace Lyceum.Modules.Messaging;
 
-/// <summary>When a message was sent, as the pages show it: "just now", "5 min ago", "3 h ago", then the date.</summary>
+/// <summary>When a message was sent or a notification raised, as the pages show it: "just now", "5 min ago", "3 h ago", then the date.</summary>
 public static class MessageTime
 {
     public static string Of(DateTime utc, IStringLocalizer text)
