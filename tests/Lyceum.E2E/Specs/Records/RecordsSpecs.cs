@@ -306,8 +306,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
         await BrowserFixture.SignInAsDemoAsync(page, RoleNames.Administrator);
 
         await page.GotoAsync("/structure/courses");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add a course", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/courses/new");
+        await BrowserFixture.FollowLinkAsync(page.GetByRole(AriaRole.Link, new() { Name = "Add a course", Exact = true }), "/structure/courses/new");
         await page.Locator("#school").SelectOptionAsync(Text(setting.School));
         await page.Locator("#department").SelectOptionAsync(Text(setting.Department));
         await page.Locator("#code").FillAsync(code);
@@ -320,8 +319,7 @@ public sealed class RecordsSpecs(BrowserFixture browser)
         Assert.Equal((setting.Department, (int?)10), (course.DepartmentId, course.YearGroup));
 
         await page.GotoAsync("/structure/sections");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Add a section", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/sections/new");
+        await BrowserFixture.FollowLinkAsync(page.GetByRole(AriaRole.Link, new() { Name = "Add a section", Exact = true }), "/structure/sections/new");
         await FillSectionAsync(page, Text(course.Id), Text(setting.Term), Text(setting.Teacher), $"{code}-A", [("Saturday", Text(setting.Period)), ("Sunday", Text(setting.Period))]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/structure/sections");
